@@ -1,0 +1,350 @@
+/// Every diagnostic code quorate can report, with what it means and how to fix it.
+///
+/// Codes are stable: a code is never reused for another meaning. The prefix says which stage
+/// reports it: `Y` reading YAML, `S` the shape of the file (schema), `V` validation of the
+/// topology, `A` analysis of its behaviour. `docs/diagnostics.md` is generated from this list.
+public enum DiagnosticCatalog {
+  /// One catalogue entry.
+  public struct Entry: Sendable, Hashable {
+    /// The stable code, such as `V207`.
+    public let code: String
+    /// The severity it is reported with (before `--strict`).
+    public let severity: Severity
+    /// A short title.
+    public let title: String
+    /// What it means and why it matters.
+    public let explanation: String
+    /// The usual fix; individual diagnostics may give a more specific help line.
+    public let fix: String
+  }
+
+  // MARK: Y: reading YAML
+
+  public static let yamlSyntax = Entry(
+    code: "Y001", severity: .error, title: "YAML syntax error",
+    explanation: "libyaml could not parse the file. The position is where libyaml noticed the "
+      + "problem, which can be after the real mistake (an unclosed bracket or quote, a tab used "
+      + "for indentation, a key indented differently from its siblings).",
+    fix: "fix the YAML at or just before the marked position")
+  public static let invalidEncoding = Entry(
+    code: "Y002", severity: .error, title: "file is not valid UTF-8 text",
+    explanation: "Topology files are UTF-8 text. Invalid byte sequences, control characters "
+      + "and UTF-16 files are rejected before parsing.",
+    fix: "save the file as UTF-8 text without control characters")
+  public static let duplicateKey = Entry(
+    code: "Y003", severity: .error, title: "duplicated mapping key",
+    explanation: "A mapping lists the same key twice. libyaml accepts this silently and most "
+      + "YAML loaders keep the last value, so one of the two entries would be ignored.",
+    fix: "remove or rename one of the two keys")
+  public static let multipleDocuments = Entry(
+    code: "Y004", severity: .error, title: "more than one YAML document",
+    explanation: "A topology file holds exactly one YAML document; a second `---` document "
+      + "would be ignored by other tools.",
+    fix: "split the documents into separate files, or remove the extra `---`")
+  public static let unknownTag = Entry(
+    code: "Y005", severity: .error, title: "unsupported YAML tag",
+    explanation: "Only the standard tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, "
+      + "`!!map`, `!!seq`, `!!merge`) are accepted; application tags have no meaning here.",
+    fix: "remove the tag")
+  public static let undefinedAlias = Entry(
+    code: "Y006", severity: .error, title: "alias to an undefined anchor",
+    explanation: "An alias `*name` must refer to an anchor `&name` defined earlier in the file.",
+    fix: "define the anchor with `&name` before this alias, or fix the alias's spelling")
+  public static let fileTooLarge = Entry(
+    code: "Y007", severity: .error, title: "file exceeds the size limit",
+    explanation: "quorate refuses files larger than 16 MiB before parsing them, so that a "
+      + "wrong path (a log, a binary) cannot exhaust memory.",
+    fix: "check that this is the topology file; split very large estates into several files")
+  public static let nestingTooDeep = Entry(
+    code: "Y008", severity: .error, title: "nesting exceeds the depth limit",
+    explanation: "Collections nested more than 64 levels deep cannot be a topology, and "
+      + "reading them could exhaust the stack; reading stops there.",
+    fix: "flatten the structure; a topology needs fewer than ten levels")
+  public static let aliasExpansion = Entry(
+    code: "Y009", severity: .error, title: "aliases expand to too many nodes",
+    explanation: "Counting every alias as a copy of what it refers to, the document grows past "
+      + "1,000,000 nodes. Nested aliases can grow exponentially (an alias bomb), so reading "
+      + "stops as soon as the count passes the limit.",
+    fix: "use fewer nested aliases; write the repeated parts out")
+  public static let emptyDocument = Entry(
+    code: "Y010", severity: .error, title: "file is empty",
+    explanation: "The file contains no YAML document.",
+    fix: "start with `quorate: 1` and `name: ...`; see docs/topology-format.md")
+  public static let invalidMerge = Entry(
+    code: "Y011", severity: .error, title: "merge key `<<` needs a mapping",
+    explanation: "The value of a merge key must be a mapping (usually an alias `*name`) or a "
+      + "list of mappings.",
+    fix: "write `<<: *anchor` where the anchor names a mapping")
+
+  // MARK: S: shape of the file
+
+  public static let unknownKey = Entry(
+    code: "S101", severity: .error, title: "unknown key",
+    explanation: "The format does not define this key here. Unknown keys are errors rather "
+      + "than ignored, because a misspelt key (`clientport`) would silently fall back to a "
+      + "default.",
+    fix: "remove the key or correct its spelling")
+  public static let missingKey = Entry(
+    code: "S102", severity: .error, title: "required key is missing",
+    explanation: "The format requires this key here.",
+    fix: "add the key")
+  public static let wrongType = Entry(
+    code: "S103", severity: .error, title: "value has the wrong type",
+    explanation: "The value is not of the kind the format expects at this place (a mapping, a "
+      + "list, a string, an integer). Plain scalars are typed by what the format expects, so "
+      + "`no` is the name \"no\" where a name is expected, never a boolean.",
+    fix: "write a value of the expected kind")
+  public static let invalidName = Entry(
+    code: "S104", severity: .error, title: "invalid name",
+    explanation: "Names match `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`. They become file and folder "
+      + "names when configs are written, so nothing else is accepted.",
+    fix: "use letters, digits, `.`, `_` and `-`, starting with a letter or digit")
+  public static let invalidPort = Entry(
+    code: "S105", severity: .error, title: "invalid port",
+    explanation: "A port is an integer from 1 to 65535.",
+    fix: "write a port number from 1 to 65535")
+  public static let invalidDuration = Entry(
+    code: "S106", severity: .error, title: "invalid duration",
+    explanation: "A duration is a number with a unit: `ms`, `s` or `m` (`2000ms`, `1.5ms`, "
+      + "`60s`, `2m`). A bare number is rejected because ZooKeeper's own files use "
+      + "milliseconds while clients often use seconds.",
+    fix: "add a unit, such as `2000ms` or `60s`")
+  public static let invalidAvailability = Entry(
+    code: "S107", severity: .error, title: "invalid availability",
+    explanation: "An availability is a percentage string (`99.95%`) or a fraction in (0, 1] "
+      + "(`0.9995`).",
+    fix: "write a percentage such as `99.9%` or a fraction such as `0.999`")
+  public static let invalidHost = Entry(
+    code: "S108", severity: .error, title: "invalid host",
+    explanation: "A host is an IPv4 address, a bare IPv6 address (emitters add brackets) or an "
+      + "RFC 1123 host name. Ports are not part of the host.",
+    fix: "write an IP address or host name, without brackets or port")
+  public static let invalidPath = Entry(
+    code: "S109", severity: .error, title: "invalid ZooKeeper path",
+    explanation: "A chroot must be a path ZooKeeper's `PathUtils.validatePath` accepts: it "
+      + "starts with `/`, does not end with `/` (unless it is `/`), and has no empty, `.` or "
+      + "`..` segment and no control characters. ZooKeeper's client throws on anything else.",
+    fix: "write an absolute path such as `/dubbo`")
+  public static let unsupportedVersion = Entry(
+    code: "S110", severity: .error, title: "unsupported format version",
+    explanation: "Only format version 1 exists (`quorate: 1`).",
+    fix: "write `quorate: 1`")
+  public static let invalidChoice = Entry(
+    code: "S111", severity: .error, title: "value is not one of the allowed choices",
+    explanation: "This key takes one of a fixed set of words.",
+    fix: "use one of the listed values")
+  public static let invalidInteger = Entry(
+    code: "S112", severity: .error, title: "integer out of range",
+    explanation: "The integer is outside the range the format (or ZooKeeper) allows here.",
+    fix: "use a value inside the stated range")
+
+  // MARK: V: validation errors
+
+  public static let unknownMachine = Entry(
+    code: "V201", severity: .error, title: "reference to an undeclared machine",
+    explanation: "Ensembles, groups, weights and ids refer to machines by name; the name must "
+      + "be declared under some `datacenters.<dc>.machines`.",
+    fix: "declare the machine, or correct the name")
+  public static let unknownDatacenter = Entry(
+    code: "V202", severity: .error, title: "reference to an undeclared datacenter",
+    explanation: "Apps and links refer to datacenters by name; the name must be declared under "
+      + "`datacenters`.",
+    fix: "declare the datacenter, or correct the name")
+  public static let unknownEnsemble = Entry(
+    code: "V203", severity: .error, title: "reference to an undeclared ensemble",
+    explanation: "An app's `registry`/`registries` must name ensembles declared under "
+      + "`ensembles`.",
+    fix: "declare the ensemble, or correct the name")
+  public static let duplicateMachineName = Entry(
+    code: "V204", severity: .error, title: "machine name declared twice",
+    explanation: "Machine names are unique across the whole file, because ensembles refer to "
+      + "them without their datacenter.",
+    fix: "rename one of the machines")
+  public static let duplicateMember = Entry(
+    code: "V205", severity: .error, title: "machine listed twice in one ensemble",
+    explanation: "A machine runs at most one server of an ensemble.",
+    fix: "remove the repeated entry")
+  public static let voterAndObserver = Entry(
+    code: "V206", severity: .error, title: "machine is both voter and observer",
+    explanation: "A member is either a voting participant or an observer, never both.",
+    fix: "keep the machine in `voters` or in `observers`, not both")
+  public static let portConflict = Entry(
+    code: "V207", severity: .error, title: "two servers bind the same host and port",
+    explanation: "Every ZooKeeper server binds its client, quorum and election ports on its "
+      + "host. Two members (of one or several ensembles, or two machines with the same host) "
+      + "that would bind the same host and port cannot both start.",
+    fix: "give one of the ensembles its own ports (`clientPort`, `quorumPort`, `electionPort`)")
+  public static let quorumEqualsElection = Entry(
+    code: "V208", severity: .error, title: "quorumPort equals electionPort",
+    explanation: "ZooKeeper refuses a `server.N` line whose two ports are equal (\"Client and "
+      + "election port must be different!\").",
+    fix: "use different quorum and election ports, such as 2888 and 3888")
+  public static let voterNotInGroup = Entry(
+    code: "V209", severity: .error, title: "hierarchical groups miss a voter",
+    explanation: "With hierarchical quorums every voter must be in exactly one group; "
+      + "ZooKeeper refuses to start otherwise (\"Server X is not in a group\").",
+    fix: "add the voter to one of the groups")
+  public static let voterInTwoGroups = Entry(
+    code: "V210", severity: .error, title: "voter in more than one group",
+    explanation: "Groups must be disjoint; ZooKeeper refuses \"Server X is in multiple groups\".",
+    fix: "keep the voter in one group only")
+  public static let nonVoterInGroup = Entry(
+    code: "V211", severity: .error, title: "group or weight names a non-voter",
+    explanation: "Groups and weights hold voters only. An observer in a group makes ZooKeeper "
+      + "fail on a missing weight; a machine outside the ensemble cannot be weighted.",
+    fix: "list only the ensemble's voters in `groups` and `weights`")
+  public static let idOutOfRange = Entry(
+    code: "V212", severity: .error, title: "server id outside 1..255",
+    explanation: "ZooKeeper's documentation requires `myid` values from 1 to 255. Members without "
+      + "an explicit id take the lowest free ids, so an ensemble has at most 255 members.",
+    fix: "use an id from 1 to 255")
+  public static let duplicateId = Entry(
+    code: "V213", severity: .error, title: "server id used twice in one ensemble",
+    explanation: "Every member of an ensemble needs its own `myid`.",
+    fix: "give each member a different id")
+  public static let appRegistryChoice = Entry(
+    code: "V214", severity: .error, title: "app needs exactly one of `registry` and `registries`",
+    explanation: "An app names its single registry with `registry`, or several (first "
+      + "preferred) with `registries`; not both, not neither.",
+    fix: "keep exactly one of `registry` and `registries`")
+  public static let hierarchicalMismatch = Entry(
+    code: "V215", severity: .error, title: "groups and quorum kind disagree",
+    explanation: "`groups` and `weights` belong to hierarchical quorums, and a hierarchical "
+      + "quorum needs `groups`. ZooKeeper switches to hierarchical quorums as soon as any "
+      + "`group.N` or `weight.N` line exists, so the two must agree.",
+    fix: "set `quorum: hierarchical` with `groups`, or remove `groups` and `weights`")
+  public static let sessionBounds = Entry(
+    code: "V216", severity: .error, title: "minSessionTimeout exceeds maxSessionTimeout",
+    explanation: "ZooKeeper refuses to start when the minimum session timeout is larger than "
+      + "the maximum (defaults: 2 and 20 ticks).",
+    fix: "make minSessionTimeout at most maxSessionTimeout")
+  public static let notAMember = Entry(
+    code: "V217", severity: .error, title: "id given to a machine outside the ensemble",
+    explanation: "`ids` assigns `myid` values to the ensemble's own members only.",
+    fix: "remove the entry, or add the machine to `voters` or `observers`")
+  public static let noVoters = Entry(
+    code: "V218", severity: .error, title: "ensemble has no voters",
+    explanation: "An ensemble needs at least one voting participant; ZooKeeper refuses a "
+      + "configuration of observers only.",
+    fix: "list at least one machine under `voters` (three or more to tolerate a failure)")
+  public static let zeroWeight = Entry(
+    code: "V219", severity: .error, title: "every group has zero weight",
+    explanation: "ZooKeeper ignores groups whose weights add up to 0. When all of them do, no "
+      + "set of servers is a quorum and the ensemble can never elect a leader.",
+    fix: "give some voters a non-zero weight")
+  public static let duplicateLink = Entry(
+    code: "V220", severity: .error, title: "link declared twice or to itself",
+    explanation: "Each unordered pair of distinct datacenters has at most one round-trip time.",
+    fix: "remove the repeated link; a link joins two different datacenters")
+  public static let tickMultiple = Entry(
+    code: "V221", severity: .error, title: "duration is not a whole number of milliseconds",
+    explanation: "ZooKeeper reads tickTime and session bounds as integer milliseconds.",
+    fix: "round the duration to whole milliseconds")
+
+  // MARK: V3: validation warnings
+
+  public static let evenVoters = Entry(
+    code: "V301", severity: .warning, title: "even number of voters",
+    explanation: "A majority of 2k voters is k+1, so 2k voters tolerate k-1 failures: no more "
+      + "than 2k-1 voters would, with one more machine that can fail.",
+    fix: "remove a voter or add one, or make one of them an observer")
+  public static let fewVoters = Entry(
+    code: "V302", severity: .warning, title: "fewer than 3 voters",
+    explanation: "With one or two voters the loss of any voter loses the quorum: no failure is "
+      + "tolerated.",
+    fix: "use at least 3 voters")
+  public static let majorityInOneDatacenter = Entry(
+    code: "V303", severity: .warning, title: "one datacenter holds a majority of the votes",
+    explanation: "The ensemble spans several datacenters, yet one of them holds more than half "
+      + "of the votes: losing that datacenter loses the quorum, and spreading the ensemble buys "
+      + "cross-datacenter write latency without buying its survival.",
+    fix: "move voters so that no datacenter holds a majority (2-2-1 over three datacenters)")
+  public static let twoDatacenters = Entry(
+    code: "V304", severity: .warning, title: "ensemble spread over exactly two datacenters",
+    explanation: "One of two datacenters always holds at least half of the votes, so the "
+      + "ensemble cannot survive losing either one (or the link between them, for the smaller "
+      + "side).",
+    fix: "add a voter in a third datacenter as a tiebreaker")
+  public static let sessionClamped = Entry(
+    code: "V305", severity: .warning, title: "requested session timeout will be clamped",
+    explanation: "The server clamps a requested session timeout into [minSessionTimeout, "
+      + "maxSessionTimeout] (by default 2 and 20 ticks). Dubbo and Curator ask for 60s, which "
+      + "becomes 40s with tickTime 2000ms.",
+    fix: "request a timeout inside the servers' bounds, or raise maxSessionTimeout")
+  public static let localTooFew = Entry(
+    code: "V306", severity: .warning, title: "`connect: local` has fewer than two servers",
+    explanation: "With `connect: local` the app connects only to members in its own "
+      + "datacenter. With one such server, the loss of that machine leaves the app with no "
+      + "server of this registry; with none, the registry is unusable.",
+    fix: "place at least two members (voters or observers) in the app's datacenter, or use "
+      + "`connect: all`")
+  public static let repeatedRegistry = Entry(
+    code: "V307", severity: .warning, title: "app lists the same registry twice",
+    explanation: "A second entry for the same ensemble adds no fail-over.",
+    fix: "remove the repeated registry")
+
+  // MARK: A: analysis warnings
+
+  public static let failoverRisk = Entry(
+    code: "A401", severity: .warning, title: "fail-over may outlast the session",
+    explanation: "When every server of another datacenter becomes unreachable, a client "
+      + "connected to one of them notices after the read timeout R = 2T/3 and then has about "
+      + "T - R to reach a serving server. In the worst shuffle order it first tries the other "
+      + "unreachable servers, each costing the connect timeout C = T/N plus up to 1s of "
+      + "jitter. When that worst case exceeds T - R the session can expire "
+      + "(SESSION_EXPIRED) and a Dubbo provider's registrations vanish until re-registered.",
+    fix: "raise the session timeout (and maxSessionTimeout), or use `connect: local` so "
+      + "remote servers are not in the connect string")
+
+  /// Every entry, in code order.
+  public static let all: [Entry] = [
+    yamlSyntax, invalidEncoding, duplicateKey, multipleDocuments, unknownTag, undefinedAlias,
+    fileTooLarge, nestingTooDeep, aliasExpansion, emptyDocument, invalidMerge,
+    unknownKey, missingKey, wrongType, invalidName, invalidPort, invalidDuration,
+    invalidAvailability, invalidHost, invalidPath, unsupportedVersion, invalidChoice,
+    invalidInteger,
+    unknownMachine, unknownDatacenter, unknownEnsemble, duplicateMachineName, duplicateMember,
+    voterAndObserver, portConflict, quorumEqualsElection, voterNotInGroup, voterInTwoGroups,
+    nonVoterInGroup, idOutOfRange, duplicateId, appRegistryChoice, hierarchicalMismatch,
+    sessionBounds, notAMember, noVoters, zeroWeight, duplicateLink, tickMultiple,
+    evenVoters, fewVoters, majorityInOneDatacenter, twoDatacenters, sessionClamped,
+    localTooFew, repeatedRegistry,
+    failoverRisk,
+  ]
+
+  /// The entry for a code, case-insensitively.
+  public static func entry(for code: String) -> Entry? {
+    all.first { $0.code.caseInsensitiveCompare(code) }
+  }
+
+  /// The catalogue as Markdown, the text of `docs/diagnostics.md`.
+  public static func markdown() -> String {
+    var out = """
+      # Diagnostics
+
+      <!-- Generated by `quorate explain --all --format markdown` from DiagnosticCatalog.swift. \
+      Do not edit: run `make docs`. A test fails when this file is stale. -->
+
+      Every problem quorate reports has a stable code. The prefix says which stage reports it:
+      `Y` reading YAML, `S` the shape of the file, `V` validation of the topology, `A` analysis.
+      `quorate explain CODE` prints the same text. Errors make `check` exit 1; warnings do too
+      under `--strict`.
+
+      | code | severity | title |
+      |---|---|---|
+
+      """
+    for e in all { out += "| [\(e.code)](#\(e.code.lowercased())) | \(e.severity.rawValue) | \(e.title) |\n" }
+    for e in all {
+      out += "\n## \(e.code)\n\n**\(e.title)** (\(e.severity.rawValue))\n\n\(e.explanation)\n\n"
+      out += "Fix: \(e.fix).\n"
+    }
+    return out
+  }
+}
+
+extension String {
+  fileprivate func caseInsensitiveCompare(_ other: String) -> Bool {
+    lowercased() == other.lowercased()
+  }
+}

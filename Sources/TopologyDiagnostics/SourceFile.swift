@@ -1,0 +1,147 @@
+/// A position in a source file.
+///
+/// `line` and `column` are 1-based; `column` counts Unicode scalars (characters as libyaml counts
+/// them, so `é` is one column). `offset` is the 0-based UTF-8 byte offset.
+public struct SourceLocation: Sendable, Hashable, Comparable {
+  /// The 1-based line number.
+  public var line: Int
+  /// The 1-based column, counted in Unicode scalars.
+  public var column: Int
+  /// The 0-based UTF-8 byte offset into the file.
+  public var offset: Int
+
+  /// Creates a location.
+  public init(line: Int, column: Int, offset: Int) {
+    self.line = line
+    self.column = column
+    self.offset = offset
+  }
+
+  public static func < (lhs: Self, rhs: Self) -> Bool {
+    (lhs.line, lhs.column) < (rhs.line, rhs.column)
+  }
+
+  /// The start of a file.
+  public static let start = SourceLocation(line: 1, column: 1, offset: 0)
+}
+
+/// A half-open range of source text: `start` inclusive, `end` exclusive.
+public struct SourceRange: Sendable, Hashable {
+  /// The first character of the range.
+  public var start: SourceLocation
+  /// The position just past the last character of the range.
+  public var end: SourceLocation
+
+  /// Creates a range.
+  public init(start: SourceLocation, end: SourceLocation) {
+    self.start = start
+    self.end = end
+  }
+
+  /// An empty range at the start of a file.
+  public static let fileStart = SourceRange(start: .start, end: .start)
+}
+
+/// A file's text with a line table that agrees with libyaml's idea of a line break.
+///
+/// libyaml breaks lines at LF, CR, CRLF, NEL (U+0085), LS (U+2028) and PS (U+2029); so does
+/// this table, so that line numbers from libyaml marks and from byte offsets agree.
+/// A leading UTF-8 byte order mark is dropped.
+public struct SourceFile: Sendable {
+  /// The name shown in diagnostics (`<stdin>` for standard input).
+  public let path: String
+  /// The file's bytes, without a UTF-8 byte order mark.
+  public let bytes: [UInt8]
+  /// Byte offsets at which each line starts; `lineStarts[0] == 0`.
+  public let lineStarts: [Int]
+  /// Byte offsets at which each line's text ends (before its line break).
+  private let lineEnds: [Int]
+
+  /// Creates a source file from raw bytes.
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    let body =
+      bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+    self.bytes = body
+    var starts = [0]
+    var ends: [Int] = []
+    var i = 0
+    let n = body.count
+    while i < n {
+      let b = body[i]
+      var breakLength = 0
+      if b == 0x0A {
+        breakLength = 1
+      } else if b == 0x0D {
+        breakLength = (i + 1 < n && body[i + 1] == 0x0A) ? 2 : 1
+      } else if b == 0xC2, i + 1 < n, body[i + 1] == 0x85 {
+        breakLength = 2
+      } else if b == 0xE2, i + 2 < n, body[i + 1] == 0x80,
+        body[i + 2] == 0xA8 || body[i + 2] == 0xA9
+      {
+        breakLength = 3
+      }
+      if breakLength > 0 {
+        ends.append(i)
+        i += breakLength
+        starts.append(i)
+      } else {
+        i += 1
+      }
+    }
+    ends.append(n)
+    self.lineStarts = starts
+    self.lineEnds = ends
+  }
+
+  /// Creates a source file from text.
+  public init(path: String, text: String) {
+    self.init(path: path, bytes: Array(text.utf8))
+  }
+
+  /// The number of lines (a file without a trailing newline still has its last line).
+  public var lineCount: Int { lineStarts.count }
+
+  /// The 1-based line that contains a byte offset.
+  public func line(containing offset: Int) -> Int {
+    var lo = 0
+    var hi = lineStarts.count - 1
+    while lo < hi {
+      let mid = (lo + hi + 1) / 2
+      if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+    }
+    return lo + 1
+  }
+
+  /// The location of a byte offset.
+  public func location(ofByteOffset offset: Int) -> SourceLocation {
+    let clamped = max(0, min(offset, bytes.count))
+    let line = line(containing: clamped)
+    let start = lineStarts[line - 1]
+    var column = 1
+    for i in start..<clamped where bytes[i] & 0xC0 != 0x80 { column += 1 }
+    return SourceLocation(line: line, column: column, offset: clamped)
+  }
+
+  /// The location of a 1-based line and a 1-based column counted in Unicode scalars.
+  public func location(line: Int, column: Int) -> SourceLocation {
+    guard line >= 1, line <= lineStarts.count else {
+      return SourceLocation(line: line, column: column, offset: bytes.count)
+    }
+    var i = lineStarts[line - 1]
+    let end = lineEnds[line - 1]
+    var remaining = column - 1
+    while remaining > 0, i < end {
+      i += 1
+      while i < end, bytes[i] & 0xC0 == 0x80 { i += 1 }
+      remaining -= 1
+    }
+    return SourceLocation(line: line, column: column, offset: i)
+  }
+
+  /// The text of a 1-based line without its line break (invalid UTF-8 shown as U+FFFD).
+  public func lineText(_ line: Int) -> String {
+    guard line >= 1, line <= lineStarts.count else { return "" }
+    return String(decoding: bytes[lineStarts[line - 1]..<lineEnds[line - 1]], as: UTF8.self)
+  }
+}

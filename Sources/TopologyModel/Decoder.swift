@@ -1,0 +1,510 @@
+public import TopologyDiagnostics
+public import TopologyYAML
+
+/// Turns a YAML tree into an unvalidated ``Topology``, reporting every shape problem (`S1xx`).
+///
+/// Plain scalars are typed by what the format expects at each place, never by YAML 1.1's
+/// guesses: `no` where a name is expected is the name "no".
+public struct TopologyDecoder {
+  let file: String
+  /// The problems found so far.
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  /// Creates a decoder for a file's display path.
+  public init(file: String) { self.file = file }
+
+  /// Decodes a document root.
+  public static func decode(_ root: YAMLNode, file: String) -> (Topology, [Diagnostic]) {
+    var d = TopologyDecoder(file: file)
+    let t = d.topology(root)
+    return (t, d.diagnostics)
+  }
+
+  // MARK: Diagnostics
+
+  mutating func report(
+    _ entry: DiagnosticCatalog.Entry, _ message: String, _ range: SourceRange, path: String,
+    label: String? = nil, help: String? = nil
+  ) {
+    diagnostics.append(
+      Diagnostic(
+        entry, message: message, file: file, range: range, label: label, help: help, path: path))
+  }
+
+  static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+  // MARK: Structure
+
+  /// A mapping's pairs by key, reporting unknown keys (with a suggestion) and non-string keys.
+  mutating func fields(
+    _ node: YAMLNode, path: String, allowed: [String], what: String
+  ) -> [String: YAMLPair]? {
+    if node.isNull { return [:] }
+    guard case .mapping(let pairs) = node.content else {
+      report(
+        DiagnosticCatalog.wrongType, "\(what) must be a mapping, found \(node.kindDescription)",
+        node.range, path: path)
+      return nil
+    }
+    var out: [String: YAMLPair] = [:]
+    for pair in pairs {
+      guard let key = pair.key.scalar else {
+        report(
+          DiagnosticCatalog.wrongType, "keys must be strings, found \(pair.key.kindDescription)",
+          pair.key.range, path: path)
+        continue
+      }
+      guard allowed.contains(key) else {
+        let where_ = path.isEmpty ? "at the top level" : "in \(what)"
+        if let s = Scalars.suggestion(for: key, among: allowed) {
+          report(
+            DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(where_)", pair.key.range,
+            path: Self.join(path, key), label: "did you mean '\(s)'?",
+            help: "did you mean '\(s)'?")
+        } else {
+          report(
+            DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(where_)", pair.key.range,
+            path: Self.join(path, key),
+            help: "remove it; keys allowed here: \(allowed.joined(separator: ", "))")
+        }
+        continue
+      }
+      out[key] = pair
+    }
+    return out
+  }
+
+  /// The value of a required key, reporting it missing at `owner`.
+  mutating func required(
+    _ fields: [String: YAMLPair], _ key: String, owner: SourceRange, path: String, what: String
+  ) -> YAMLNode? {
+    guard let pair = fields[key], !pair.value.isNull else {
+      if let pair = fields[key] {
+        report(
+          DiagnosticCatalog.missingKey, "\(what) has an empty '\(key)'", pair.key.range,
+          path: Self.join(path, key), help: "give '\(key)' a value")
+      } else {
+        report(
+          DiagnosticCatalog.missingKey, "\(what) is missing the required key '\(key)'", owner,
+          path: path, help: "add '\(key): ...'")
+      }
+      return nil
+    }
+    return pair.value
+  }
+
+  /// A name -> value mapping whose keys are names (datacenters, machines, ensembles, apps).
+  mutating func namedEntries(
+    _ node: YAMLNode, path: String, what: String
+  ) -> [(name: Located<String>, value: YAMLNode)] {
+    if node.isNull { return [] }
+    guard case .mapping(let pairs) = node.content else {
+      report(
+        DiagnosticCatalog.wrongType,
+        "'\(path)' must be a mapping of \(what) names, found \(node.kindDescription)", node.range,
+        path: path)
+      return []
+    }
+    var out: [(Located<String>, YAMLNode)] = []
+    for pair in pairs {
+      guard let n = name(pair.key, path: path, what: "\(what) name") else { continue }
+      out.append((n, pair.value))
+    }
+    return out
+  }
+
+  /// A list of nodes.
+  mutating func list(_ node: YAMLNode, path: String, what: String) -> [YAMLNode]? {
+    if node.isNull { return [] }
+    guard case .sequence(let items) = node.content else {
+      report(
+        DiagnosticCatalog.wrongType, "\(what) must be a list, found \(node.kindDescription)",
+        node.range, path: path, help: "write a list such as [a, b, c]")
+      return nil
+    }
+    return items
+  }
+
+  // MARK: Scalars
+
+  mutating func text(_ node: YAMLNode, path: String, what: String) -> Located<String>? {
+    guard let s = node.scalar, !node.isNull else {
+      report(
+        DiagnosticCatalog.wrongType, "\(what) must be a string, found \(node.kindDescription)",
+        node.range, path: path)
+      return nil
+    }
+    return Located(s, node.range)
+  }
+
+  mutating func name(_ node: YAMLNode, path: String, what: String) -> Located<String>? {
+    guard let t = text(node, path: path, what: what) else { return nil }
+    guard Scalars.isName(t.value) else {
+      report(
+        DiagnosticCatalog.invalidName, "\(what) '\(t.value)' is not a valid name", node.range,
+        path: path)
+      return nil
+    }
+    return t
+  }
+
+  mutating func integer(
+    _ node: YAMLNode, path: String, what: String, range: ClosedRange<Int>,
+    entry: DiagnosticCatalog.Entry = DiagnosticCatalog.invalidInteger
+  ) -> Located<Int>? {
+    guard case .scalar(let s, let plain) = node.content, !node.isNull else {
+      report(
+        DiagnosticCatalog.wrongType, "\(what) must be an integer, found \(node.kindDescription)",
+        node.range, path: path)
+      return nil
+    }
+    guard let v = Scalars.integer(s) else {
+      report(
+        DiagnosticCatalog.wrongType, "\(what) must be an integer, found '\(s)'", node.range,
+        path: path)
+      return nil
+    }
+    guard plain else {
+      report(
+        DiagnosticCatalog.wrongType, "\(what) must be an integer, found a quoted string",
+        node.range, path: path, help: "remove the quotes: \(s)")
+      return nil
+    }
+    guard range.contains(v) else {
+      report(
+        entry, "\(what) is \(v); it must be from \(range.lowerBound) to \(range.upperBound)",
+        node.range, path: path)
+      return nil
+    }
+    return Located(v, node.range)
+  }
+
+  mutating func port(_ node: YAMLNode, path: String, what: String) -> Located<Int>? {
+    integer(node, path: path, what: what, range: 1...65535, entry: DiagnosticCatalog.invalidPort)
+  }
+
+  mutating func duration(
+    _ node: YAMLNode, path: String, what: String, allowZero: Bool = false
+  ) -> Located<Duration>? {
+    guard let t = text(node, path: path, what: what) else { return nil }
+    guard let d = Scalars.duration(t.value) else {
+      if Scalars.isBareNumber(t.value) {
+        report(
+          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' has no unit", node.range,
+          path: path, label: "add a unit",
+          help: "write '\(t.value)ms' for milliseconds (as zoo.cfg does) or '\(t.value)s' for seconds")
+      } else {
+        report(
+          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' is not a duration", node.range,
+          path: path)
+      }
+      return nil
+    }
+    if d.microseconds == 0 && !allowZero {
+      report(
+        DiagnosticCatalog.invalidDuration, "\(what) must be longer than zero", node.range,
+        path: path, help: "write a positive duration such as '2000ms'")
+      return nil
+    }
+    return Located(d, node.range)
+  }
+
+  mutating func availability(_ node: YAMLNode, path: String) -> Located<Double>? {
+    guard let t = text(node, path: path, what: "availability") else { return nil }
+    guard let v = Scalars.availability(t.value) else {
+      report(
+        DiagnosticCatalog.invalidAvailability, "'\(t.value)' is not an availability", node.range,
+        path: path)
+      return nil
+    }
+    return Located(v, node.range)
+  }
+
+  mutating func host(_ node: YAMLNode, path: String) -> Located<String>? {
+    guard let t = text(node, path: path, what: "host") else { return nil }
+    let v = t.value
+    if Scalars.host(v) != nil { return t }
+    var help = "write an IPv4 address, a bare IPv6 address or a host name"
+    if v.hasPrefix("[") && v.hasSuffix("]") {
+      help = "write the IPv6 address without brackets: \(v.dropFirst().dropLast())"
+    } else if let colon = v.lastIndex(of: ":"), Scalars.host(String(v[..<colon])) != nil {
+      help = "ports do not belong in the host; set 'clientPort' instead"
+    }
+    report(
+      DiagnosticCatalog.invalidHost, "'\(v)' is not a valid host", node.range, path: path,
+      help: help)
+    return nil
+  }
+
+  mutating func chroot(_ node: YAMLNode, path: String) -> Located<String>? {
+    guard let t = text(node, path: path, what: "chroot") else { return nil }
+    if let problem = Scalars.zooKeeperPathProblem(t.value) {
+      report(
+        DiagnosticCatalog.invalidPath, "chroot '\(t.value)' is not a valid ZooKeeper path: "
+          + problem, node.range, path: path)
+      return nil
+    }
+    return t
+  }
+
+  mutating func choice<T: RawRepresentable & CaseIterable & Sendable>(
+    _ node: YAMLNode, path: String, what: String, as: T.Type
+  ) -> Located<T>? where T.RawValue == String {
+    guard let t = text(node, path: path, what: what) else { return nil }
+    guard let v = T(rawValue: t.value) else {
+      let options = T.allCases.map(\.rawValue)
+      let s = Scalars.suggestion(for: t.value, among: options)
+      report(
+        DiagnosticCatalog.invalidChoice, "\(what) '\(t.value)' is not one of "
+          + options.map { "'\($0)'" }.joined(separator: ", "), node.range, path: path,
+        help: s.map { "did you mean '\($0)'?" } ?? "use one of: \(options.joined(separator: ", "))")
+      return nil
+    }
+    return Located(v, node.range)
+  }
+
+  mutating func nameList(_ node: YAMLNode, path: String, what: String) -> [Located<String>] {
+    guard let items = list(node, path: path, what: what) else { return [] }
+    return items.enumerated().compactMap { i, item in
+      name(item, path: "\(path)[\(i)]", what: "machine name")
+    }
+  }
+
+  // MARK: The format
+
+  static let topKeys = ["quorate", "name", "defaults", "datacenters", "links", "ensembles", "apps"]
+  static let zkKeys = [
+    "clientPort", "quorumPort", "electionPort", "tickTime", "initLimit", "syncLimit",
+    "minSessionTimeout", "maxSessionTimeout",
+  ]
+
+  mutating func topology(_ root: YAMLNode) -> Topology {
+    var t = Topology(file: file)
+    guard let f = fields(root, path: "", allowed: Self.topKeys, what: "the topology") else {
+      return t
+    }
+    let top = SourceRange.fileStart
+    if let v = required(f, "quorate", owner: top, path: "", what: "the topology") {
+      if let n = integer(v, path: "quorate", what: "format version", range: Int.min...Int.max) {
+        if n.value != 1 {
+          report(
+            DiagnosticCatalog.unsupportedVersion, "format version \(n.value) is not supported",
+            v.range, path: "quorate", help: "write 'quorate: 1'")
+        } else {
+          t.version = n
+        }
+      }
+    }
+    if let v = required(f, "name", owner: top, path: "", what: "the topology") {
+      t.name = name(v, path: "name", what: "topology name")
+    }
+    if let v = f["defaults"]?.value { defaults(v, into: &t) }
+    if let v = required(f, "datacenters", owner: top, path: "", what: "the topology") {
+      for (n, value) in namedEntries(v, path: "datacenters", what: "datacenter") {
+        if let dc = datacenter(n, value) { t.datacenters.append(dc) }
+      }
+    }
+    if let v = f["links"]?.value, let items = list(v, path: "links", what: "'links'") {
+      for (i, item) in items.enumerated() {
+        if let l = link(item, path: "links[\(i)]") { t.links.append(l) }
+      }
+    }
+    if let v = required(f, "ensembles", owner: top, path: "", what: "the topology") {
+      for (n, value) in namedEntries(v, path: "ensembles", what: "ensemble") {
+        if let e = ensemble(n, value) { t.ensembles.append(e) }
+      }
+    }
+    if let v = f["apps"]?.value {
+      for (n, value) in namedEntries(v, path: "apps", what: "app") {
+        if let a = app(n, value) { t.apps.append(a) }
+      }
+    }
+    return t
+  }
+
+  mutating func defaults(_ node: YAMLNode, into t: inout Topology) {
+    guard
+      let f = fields(
+        node, path: "defaults", allowed: ["zookeeper", "client", "availability"], what: "'defaults'")
+    else { return }
+    if let z = f["zookeeper"]?.value {
+      if let zf = fields(z, path: "defaults.zookeeper", allowed: Self.zkKeys, what: "'defaults.zookeeper'") {
+        t.zookeeper = settings(zf, path: "defaults.zookeeper")
+      }
+    }
+    if let c = f["client"]?.value,
+      let cf = fields(c, path: "defaults.client", allowed: ["sessionTimeout"], what: "'defaults.client'"),
+      let v = cf["sessionTimeout"]?.value
+    {
+      t.clientSessionTimeout = duration(v, path: "defaults.client.sessionTimeout", what: "sessionTimeout")
+    }
+    if let a = f["availability"]?.value,
+      let af = fields(
+        a, path: "defaults.availability", allowed: ["machine", "datacenter"],
+        what: "'defaults.availability'")
+    {
+      if let v = af["machine"]?.value { t.machineAvailability = availability(v, path: "defaults.availability.machine") }
+      if let v = af["datacenter"]?.value { t.datacenterAvailability = availability(v, path: "defaults.availability.datacenter") }
+    }
+  }
+
+  mutating func settings(_ f: [String: YAMLPair], path: String) -> ZooKeeperSettings {
+    var s = ZooKeeperSettings()
+    func p(_ k: String) -> String { Self.join(path, k) }
+    if let v = f["clientPort"]?.value { s.clientPort = port(v, path: p("clientPort"), what: "clientPort") }
+    if let v = f["quorumPort"]?.value { s.quorumPort = port(v, path: p("quorumPort"), what: "quorumPort") }
+    if let v = f["electionPort"]?.value { s.electionPort = port(v, path: p("electionPort"), what: "electionPort") }
+    if let v = f["tickTime"]?.value { s.tickTime = duration(v, path: p("tickTime"), what: "tickTime") }
+    if let v = f["initLimit"]?.value { s.initLimit = integer(v, path: p("initLimit"), what: "initLimit", range: 1...1_000_000) }
+    if let v = f["syncLimit"]?.value { s.syncLimit = integer(v, path: p("syncLimit"), what: "syncLimit", range: 1...1_000_000) }
+    if let v = f["minSessionTimeout"]?.value { s.minSessionTimeout = duration(v, path: p("minSessionTimeout"), what: "minSessionTimeout") }
+    if let v = f["maxSessionTimeout"]?.value { s.maxSessionTimeout = duration(v, path: p("maxSessionTimeout"), what: "maxSessionTimeout") }
+    return s
+  }
+
+  mutating func datacenter(_ n: Located<String>, _ node: YAMLNode) -> DatacenterSpec? {
+    let path = "datacenters.\(n.value)"
+    guard
+      let f = fields(
+        node, path: path, allowed: ["region", "availability", "machines"],
+        what: "datacenter '\(n.value)'")
+    else { return nil }
+    var dc = DatacenterSpec(name: n)
+    if let v = f["region"]?.value { dc.region = text(v, path: "\(path).region", what: "region")?.value }
+    if let v = f["availability"]?.value { dc.availability = availability(v, path: "\(path).availability") }
+    if let v = f["machines"]?.value {
+      for (m, value) in namedEntries(v, path: "\(path).machines", what: "machine") {
+        if let machine = machine(m, value, datacenter: n.value) { dc.machines.append(machine) }
+      }
+    }
+    return dc
+  }
+
+  mutating func machine(_ n: Located<String>, _ node: YAMLNode, datacenter: String) -> MachineSpec? {
+    let path = "datacenters.\(datacenter).machines.\(n.value)"
+    let allowed = ["host", "rack", "availability", "clientPort", "quorumPort", "electionPort"]
+    guard let f = fields(node, path: path, allowed: allowed, what: "machine '\(n.value)'") else {
+      return nil
+    }
+    var m = MachineSpec(name: n, datacenter: datacenter)
+    if let v = required(f, "host", owner: n.range, path: path, what: "machine '\(n.value)'") {
+      m.host = host(v, path: "\(path).host")
+    }
+    if let v = f["rack"]?.value { m.rack = name(v, path: "\(path).rack", what: "rack") }
+    if let v = f["availability"]?.value { m.availability = availability(v, path: "\(path).availability") }
+    if let v = f["clientPort"]?.value { m.clientPort = port(v, path: "\(path).clientPort", what: "clientPort") }
+    if let v = f["quorumPort"]?.value { m.quorumPort = port(v, path: "\(path).quorumPort", what: "quorumPort") }
+    if let v = f["electionPort"]?.value { m.electionPort = port(v, path: "\(path).electionPort", what: "electionPort") }
+    return m
+  }
+
+  mutating func link(_ node: YAMLNode, path: String) -> LinkSpec? {
+    guard let f = fields(node, path: path, allowed: ["between", "rtt"], what: "a link") else {
+      return nil
+    }
+    var l = LinkSpec(between: [], rtt: nil, range: node.range)
+    if let v = required(f, "between", owner: node.range, path: path, what: "the link") {
+      if let items = list(v, path: "\(path).between", what: "'between'") {
+        if items.count != 2 {
+          report(
+            DiagnosticCatalog.wrongType, "'between' must name exactly two datacenters, found \(items.count)",
+            v.range, path: "\(path).between")
+        } else {
+          l.between = items.enumerated().compactMap { i, item in
+            name(item, path: "\(path).between[\(i)]", what: "datacenter name")
+          }
+        }
+      }
+    }
+    if let v = required(f, "rtt", owner: node.range, path: path, what: "the link") {
+      l.rtt = duration(v, path: "\(path).rtt", what: "rtt", allowZero: true)
+    }
+    return l
+  }
+
+  mutating func ensemble(_ n: Located<String>, _ node: YAMLNode) -> EnsembleSpec? {
+    let path = "ensembles.\(n.value)"
+    let allowed =
+      ["voters", "observers", "quorum", "groups", "weights", "ids", "chroot"] + Self.zkKeys
+    guard let f = fields(node, path: path, allowed: allowed, what: "ensemble '\(n.value)'") else {
+      return nil
+    }
+    var e = EnsembleSpec(name: n, votersRange: n.range)
+    if let v = required(f, "voters", owner: n.range, path: path, what: "ensemble '\(n.value)'") {
+      e.voters = nameList(v, path: "\(path).voters", what: "'voters'")
+      e.votersRange = v.range
+    }
+    if let v = f["observers"]?.value { e.observers = nameList(v, path: "\(path).observers", what: "'observers'") }
+    if let v = f["quorum"]?.value { e.quorum = choice(v, path: "\(path).quorum", what: "quorum", as: QuorumKind.self) }
+    if let v = f["groups"]?.value { e.groups = groups(v, path: "\(path).groups") }
+    if let v = f["weights"]?.value {
+      e.weightsRange = v.range
+      for (m, w) in namedEntries(v, path: "\(path).weights", what: "machine") {
+        if let weight = integer(w, path: "\(path).weights.\(m.value)", what: "weight", range: 0...1_000_000) {
+          e.weights.append((m, weight))
+        }
+      }
+    }
+    if let v = f["ids"]?.value {
+      for (m, i) in namedEntries(v, path: "\(path).ids", what: "machine") {
+        if let id = integer(i, path: "\(path).ids.\(m.value)", what: "id", range: Int.min...Int.max) {
+          e.ids.append((m, id))
+        }
+      }
+    }
+    if let v = f["chroot"]?.value { e.chroot = chroot(v, path: "\(path).chroot") }
+    e.settings = settings(f, path: path)
+    return e
+  }
+
+  mutating func groups(_ node: YAMLNode, path: String) -> GroupsSpec? {
+    if case .scalar(let s, _) = node.content, !node.isNull {
+      switch s {
+      case "by-datacenter": return .byDatacenter(node.range)
+      case "by-rack": return .byRack(node.range)
+      default:
+        let s2 = Scalars.suggestion(for: s, among: ["by-datacenter", "by-rack"])
+        report(
+          DiagnosticCatalog.invalidChoice,
+          "groups '\(s)' is not 'by-datacenter', 'by-rack' or a mapping of groups", node.range,
+          path: path, help: s2.map { "did you mean '\($0)'?" } ?? "write 'by-datacenter', 'by-rack', or a mapping group -> list of voters")
+        return nil
+      }
+    }
+    guard case .mapping = node.content else {
+      report(
+        DiagnosticCatalog.wrongType,
+        "groups must be 'by-datacenter', 'by-rack' or a mapping, found \(node.kindDescription)",
+        node.range, path: path)
+      return nil
+    }
+    var out: [(Located<String>, [Located<String>])] = []
+    for (g, members) in namedEntries(node, path: path, what: "group") {
+      out.append((g, nameList(members, path: "\(path).\(g.value)", what: "group '\(g.value)'")))
+    }
+    return .explicit(out, node.range)
+  }
+
+  mutating func app(_ n: Located<String>, _ node: YAMLNode) -> AppSpec? {
+    let path = "apps.\(n.value)"
+    let allowed = ["datacenter", "registry", "registries", "sessionTimeout", "connect", "chroot"]
+    guard let f = fields(node, path: path, allowed: allowed, what: "app '\(n.value)'") else {
+      return nil
+    }
+    var a = AppSpec(name: n)
+    if let v = required(f, "datacenter", owner: n.range, path: path, what: "app '\(n.value)'") {
+      a.datacenter = name(v, path: "\(path).datacenter", what: "datacenter name")
+    }
+    if let v = f["registry"]?.value { a.registry = name(v, path: "\(path).registry", what: "ensemble name") }
+    if let v = f["registries"]?.value, let items = list(v, path: "\(path).registries", what: "'registries'") {
+      a.registriesRange = v.range
+      a.registries = items.enumerated().compactMap { i, item in
+        name(item, path: "\(path).registries[\(i)]", what: "ensemble name")
+      }
+    }
+    if let v = f["sessionTimeout"]?.value { a.sessionTimeout = duration(v, path: "\(path).sessionTimeout", what: "sessionTimeout") }
+    if let v = f["connect"]?.value { a.connect = choice(v, path: "\(path).connect", what: "connect", as: ConnectMode.self) }
+    if let v = f["chroot"]?.value { a.chroot = chroot(v, path: "\(path).chroot") }
+    return a
+  }
+}

@@ -1,0 +1,50 @@
+import TopologyDiagnostics
+
+/// V202/V203 for apps, V214 (registry xor registries), V307 (same registry twice).
+enum AppReferences: ValidationRule {
+  static func check(_ c: inout ValidationContext) {
+    let dcs = c.topology.datacenters.map(\.name.value)
+    let ens = c.topology.ensembles.map(\.name.value)
+    for a in c.topology.apps {
+      let path = "apps.\(a.name.value)"
+      if let d = a.datacenter, c.datacenters[d.value] == nil {
+        c.report(
+          DiagnosticCatalog.unknownDatacenter, "datacenter '\(d.value)' is not declared", d.range,
+          path: "\(path).datacenter",
+          help: Scalars.suggestion(for: d.value, among: dcs).map { "did you mean '\($0)'?" })
+      }
+      switch (a.registry, a.registries) {
+      case (.some(let r), .some):
+        c.report(
+          DiagnosticCatalog.appRegistryChoice,
+          "app '\(a.name.value)' has both 'registry' and 'registries'", r.range, path: path,
+          help: "keep 'registries: [...]' for several registries, or 'registry' for one")
+      case (nil, nil):
+        c.report(
+          DiagnosticCatalog.appRegistryChoice,
+          "app '\(a.name.value)' has neither 'registry' nor 'registries'", a.name.range,
+          path: path, help: "add 'registry: <ensemble>'")
+      case (nil, .some(let list)) where list.isEmpty:
+        c.report(
+          DiagnosticCatalog.appRegistryChoice, "app '\(a.name.value)' has an empty 'registries'",
+          a.registriesRange ?? a.name.range, path: path, help: "list at least one ensemble")
+      default: break
+      }
+      var seen: [String: Located<String>] = [:]
+      for r in c.registryNames(a) {
+        if c.ensembles[r.value] == nil {
+          c.report(
+            DiagnosticCatalog.unknownEnsemble, "ensemble '\(r.value)' is not declared", r.range,
+            path: path,
+            help: Scalars.suggestion(for: r.value, among: ens).map { "did you mean '\($0)'?" })
+        } else if let first = seen[r.value] {
+          c.report(
+            DiagnosticCatalog.repeatedRegistry,
+            "app '\(a.name.value)' lists registry '\(r.value)' twice", r.range, path: path,
+            related: [c.related("first listed here", first.range)])
+        }
+        if seen[r.value] == nil { seen[r.value] = r }
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import TopologyDiagnostics
+
+/// V306: `connect: local` with fewer than two servers of a registry in the app's datacenter.
+enum LocalConnect: ValidationRule {
+  static func check(_ c: inout ValidationContext) {
+    for a in c.topology.apps where a.connect?.value == .local {
+      guard let dc = a.datacenter?.value, c.datacenters[dc] != nil else { continue }
+      for r in c.registryNames(a) {
+        guard let e = c.ensembles[r.value] else { continue }
+        let local = c.resolvedMembers(e).filter { $0.0.datacenter == dc }.count
+        guard local < 2 else { continue }
+        c.report(
+          DiagnosticCatalog.localTooFew,
+          local == 0
+            ? "app '\(a.name.value)' connects locally, but ensemble '\(r.value)' has no server in '\(dc)'"
+            : "app '\(a.name.value)' connects locally to the only server of '\(r.value)' in '\(dc)'",
+          a.connect?.range ?? r.range, path: "apps.\(a.name.value).connect",
+          help: local == 0
+            ? "use 'connect: all', or add an observer of '\(r.value)' in '\(dc)'"
+            : "add a second member (an observer will do) of '\(r.value)' in '\(dc)', or use 'connect: all'")
+      }
+    }
+  }
+}

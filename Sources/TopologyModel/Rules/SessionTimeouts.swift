@@ -1,0 +1,61 @@
+import TopologyDiagnostics
+
+/// V221 (whole milliseconds), V216 (min > max), V305 (requested timeout clamped).
+enum SessionTimeouts: ValidationRule {
+  static func check(_ c: inout ValidationContext) {
+    var wholeChecked: Set<String> = []
+    func whole(_ c: inout ValidationContext, _ d: Located<Duration>?, _ what: String) {
+      guard let d, !d.value.isWholeMilliseconds else { return }
+      let key = "\(d.range.start.offset)"
+      guard wholeChecked.insert(key).inserted else { return }
+      c.report(
+        DiagnosticCatalog.tickMultiple, "\(what) \(d.value) is not a whole number of milliseconds",
+        d.range, help: "ZooKeeper reads \(what) as integer milliseconds; write '\(d.value.wholeMilliseconds)ms'")
+    }
+    let z = c.topology.zookeeper
+    whole(&c, z.tickTime, "tickTime")
+    whole(&c, z.minSessionTimeout, "minSessionTimeout")
+    whole(&c, z.maxSessionTimeout, "maxSessionTimeout")
+    for e in c.topology.ensembles {
+      whole(&c, e.settings.tickTime, "tickTime")
+      whole(&c, e.settings.minSessionTimeout, "minSessionTimeout")
+      whole(&c, e.settings.maxSessionTimeout, "maxSessionTimeout")
+      let b = c.sessionBoundsMs(e)
+      if b.min > b.max {
+        let where_ =
+          c.setting(e, \.minSessionTimeout)?.range ?? c.setting(e, \.maxSessionTimeout)?.range
+          ?? e.name.range
+        c.report(
+          DiagnosticCatalog.sessionBounds,
+          "ensemble '\(e.name.value)' has minSessionTimeout \(Duration.format(milliseconds: Double(b.min))) above maxSessionTimeout \(Duration.format(milliseconds: Double(b.max)))",
+          where_, path: "ensembles.\(e.name.value)")
+      }
+    }
+    for a in c.topology.apps {
+      let requested = c.requestedSessionMs(a)
+      for r in c.registryNames(a) {
+        guard let e = c.ensembles[r.value] else { continue }
+        let b = c.sessionBoundsMs(e)
+        guard b.min <= b.max else { continue }
+        let t = min(max(requested, b.min), b.max)
+        guard t != requested else { continue }
+        let req = Duration.format(milliseconds: Double(requested))
+        let got = Duration.format(milliseconds: Double(t))
+        let source =
+          a.sessionTimeout != nil
+          ? "its sessionTimeout" : (c.topology.clientSessionTimeout != nil ? "defaults.client.sessionTimeout" : "the default of Dubbo and Curator")
+        let bound = t < requested ? "maxSessionTimeout" : "minSessionTimeout"
+        c.report(
+          DiagnosticCatalog.sessionClamped,
+          "app '\(a.name.value)' requests a \(req) session (\(source)), but ensemble '\(e.name.value)' clamps it to \(got)",
+          a.sessionTimeout?.range ?? r.range, path: "apps.\(a.name.value)",
+          notes: [
+            "'\(e.name.value)' accepts sessions from \(Duration.format(milliseconds: Double(b.min))) to \(Duration.format(milliseconds: Double(b.max))) (tickTime \(c.tickTimeMs(e))ms)"
+          ],
+          help: t < requested
+            ? "set 'sessionTimeout: \(got)' on the app to say what it gets, or raise \(bound) of '\(e.name.value)' to \(req)"
+            : "set 'sessionTimeout: \(got)' on the app, or lower \(bound) of '\(e.name.value)'")
+      }
+    }
+  }
+}

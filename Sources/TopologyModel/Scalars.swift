@@ -1,0 +1,189 @@
+/// Parsers for the format's scalar types. Each returns nil when the text is not of the type.
+public enum Scalars {
+  /// Whether `text` is a valid name: `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`.
+  public static func isName(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    guard (1...63).contains(bytes.count), isAlnum(bytes[0]) else { return false }
+    return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+  }
+
+  static func isAlnum(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+  }
+
+  /// A decimal integer (`-` allowed, no other signs, no underscores, no leading `0x`).
+  public static func integer(_ text: String) -> Int? {
+    let body = text.hasPrefix("-") ? text.dropFirst() : text[...]
+    guard !body.isEmpty, body.count <= 18, body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+    else { return nil }
+    return Int(text)
+  }
+
+  /// A decimal number such as `1.5` (digits, at most one dot).
+  static func decimalMicro(_ text: Substring, scale: Int) -> Int? {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 12,
+      whole.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let w = Int(whole)
+    else { return nil }
+    var value = w * scale
+    if parts.count == 2 {
+      let frac = parts[1]
+      guard !frac.isEmpty, frac.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+      var digits = Array(frac.utf8.map { Int($0) - 0x30 })
+      var s = scale
+      var f = 0
+      while s > 1 && !digits.isEmpty {
+        s /= 10
+        f += digits.removeFirst() * s
+      }
+      guard digits.allSatisfy({ $0 == 0 }) else { return nil }  // finer than a microsecond
+      value += f
+    }
+    return value
+  }
+
+  /// A duration with a unit: `2000ms`, `1.5ms`, `60s`, `2m`.
+  public static func duration(_ text: String) -> Duration? {
+    let units: [(String, Int)] = [("ms", 1000), ("s", 1_000_000), ("m", 60_000_000)]
+    for (unit, scale) in units where text.hasSuffix(unit) {
+      let number = text.dropLast(unit.count)
+      if unit == "s", number.hasSuffix("m") { continue }
+      guard let micro = decimalMicro(number, scale: scale) else { return nil }
+      return Duration(microseconds: micro)
+    }
+    return nil
+  }
+
+  /// Whether `text` is a bare number (so the diagnostic can suggest a unit).
+  public static func isBareNumber(_ text: String) -> Bool {
+    decimalMicro(text[...], scale: 1000) != nil
+  }
+
+  /// An availability: `99.95%` or a fraction in (0, 1].
+  public static func availability(_ text: String) -> Double? {
+    if text.hasSuffix("%") {
+      guard let v = Double(text.dropLast()), v > 0, v <= 100, isPlainDecimal(text.dropLast())
+      else { return nil }
+      return v / 100
+    }
+    guard let v = Double(text), v > 0, v <= 1, isPlainDecimal(text[...]) else { return nil }
+    return v
+  }
+
+  static func isPlainDecimal(_ s: Substring) -> Bool {
+    !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }
+  }
+
+  /// The kind of a valid host, or nil.
+  public enum HostKind: Sendable { case ipv4, ipv6, name }
+
+  /// Classifies a host: IPv4 dotted quad, bare IPv6, or an RFC 1123 host name.
+  public static func host(_ text: String) -> HostKind? {
+    if isIPv4(text) { return .ipv4 }
+    if text.contains(":") { return isIPv6(text) ? .ipv6 : nil }
+    guard (1...253).contains(text.utf8.count) else { return nil }
+    let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+    var allNumeric = true
+    for label in labels {
+      let b = Array(label.utf8)
+      guard (1...63).contains(b.count), isAlnum(b[0]), isAlnum(b[b.count - 1]),
+        b.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") })
+      else { return nil }
+      if !b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { allNumeric = false }
+    }
+    // "10.0.0.256" or "10.1" look like addresses, not names.
+    return allNumeric ? nil : .name
+  }
+
+  /// A dotted-quad IPv4 address with octets 0..255 and no leading zeros.
+  public static func isIPv4(_ text: String) -> Bool {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 4 else { return false }
+    return parts.allSatisfy { p in
+      guard (1...3).contains(p.count), p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+        let v = Int(p), v <= 255
+      else { return false }
+      return !(p.count > 1 && p.first == "0")
+    }
+  }
+
+  /// A bare IPv6 address (RFC 4291 text form, optionally ending in an IPv4 part).
+  public static func isIPv6(_ text: String) -> Bool {
+    guard !text.isEmpty, !text.contains("[") else { return false }
+    let doubleColon = text.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
+    guard doubleColon.count <= 2 else { return false }
+    func groups(_ s: String) -> [Substring]? {
+      s.isEmpty ? [] : s.split(separator: ":", omittingEmptySubsequences: false)
+    }
+    guard let head = groups(doubleColon[0]) else { return false }
+    let tail = doubleColon.count == 2 ? groups(doubleColon[1]) ?? [] : []
+    var all = head + tail
+    var count = 0
+    if let last = all.last, last.contains(".") {
+      guard isIPv4(String(last)) else { return false }
+      all.removeLast()
+      count += 2
+    }
+    for g in all {
+      guard (1...4).contains(g.count), g.utf8.allSatisfy({ isHex($0) }) else { return false }
+      count += 1
+    }
+    return doubleColon.count == 2 ? count < 8 : count == 8
+  }
+
+  static func isHex(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+  }
+
+  /// Why a ZooKeeper path is invalid, as `PathUtils.validatePath` decides, or nil when valid.
+  public static func zooKeeperPathProblem(_ path: String) -> String? {
+    if path.isEmpty { return "the path is empty" }
+    if !path.hasPrefix("/") { return "the path must start with '/'" }
+    if path == "/" { return nil }
+    if path.hasSuffix("/") { return "the path must not end with '/'" }
+    for scalar in path.unicodeScalars {
+      let v = scalar.value
+      if v == 0 || (v > 0 && v < 0x20) || (v >= 0x7F && v <= 0x9F) || (v >= 0xD800 && v <= 0xF8FF)
+        || (v >= 0xFFF0 && v <= 0xFFFF)
+      {
+        return "the path holds a character ZooKeeper does not allow (U+\(String(v, radix: 16, uppercase: true)))"
+      }
+    }
+    for segment in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+      if segment.isEmpty { return "the path has an empty segment ('//')" }
+      if segment == "." || segment == ".." { return "relative segments ('.' or '..') are not allowed" }
+    }
+    return nil
+  }
+
+  /// The closest candidate to `word` (edit distance at most a third of its length, at least 1).
+  public static func suggestion(for word: String, among candidates: [String]) -> String? {
+    var best: (String, Int)?
+    for c in candidates {
+      if c.lowercased() == word.lowercased() { return c }
+      let d = editDistance(Array(word.lowercased()), Array(c.lowercased()))
+      if d <= max(1, min(word.count, c.count) / 3), d < (best?.1 ?? Int.max) { best = (c, d) }
+    }
+    return best?.0
+  }
+
+  static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    // Optimal string alignment: insertions, deletions, substitutions and adjacent swaps.
+    var before = Array(repeating: 0, count: b.count + 1)
+    var prev = Array(0...b.count)
+    for i in 1...a.count {
+      var cur = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...b.count {
+        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          cur[j] = min(cur[j], before[j - 2] + 1)
+        }
+      }
+      before = prev
+      prev = cur
+    }
+    return prev[b.count]
+  }
+}

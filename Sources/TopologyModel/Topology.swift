@@ -1,0 +1,165 @@
+public import TopologyDiagnostics
+
+/// A value with the source range it was read from.
+public struct Located<Value: Sendable>: Sendable {
+  /// The value.
+  public var value: Value
+  /// Where it was written.
+  public var range: SourceRange
+
+  /// Creates a located value.
+  public init(_ value: Value, _ range: SourceRange) {
+    self.value = value
+    self.range = range
+  }
+}
+
+/// A duration, stored in microseconds so that `1.5ms` is exact.
+public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// The length in microseconds.
+  public var microseconds: Int
+
+  /// Creates a duration.
+  public init(microseconds: Int) { self.microseconds = microseconds }
+  /// Creates a duration of whole milliseconds.
+  public static func ms(_ value: Int) -> Duration { Duration(microseconds: value * 1000) }
+
+  /// The length in milliseconds (may be fractional).
+  public var milliseconds: Double { Double(microseconds) / 1000 }
+  /// Whether the duration is a whole number of milliseconds.
+  public var isWholeMilliseconds: Bool { microseconds % 1000 == 0 }
+  /// The length in whole milliseconds (truncated).
+  public var wholeMilliseconds: Int { microseconds / 1000 }
+
+  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.microseconds < rhs.microseconds }
+
+  /// The shortest exact spelling: `40s`, `2000ms` stays `2s`, `1.5ms`.
+  public var description: String { Duration.format(milliseconds: milliseconds) }
+
+  /// Formats milliseconds the way topology files write durations.
+  public static func format(milliseconds ms: Double) -> String {
+    if ms >= 1000, (ms / 1000).rounded() == ms / 1000 {
+      let s = Int(ms / 1000)
+      return s % 60 == 0 && s >= 120 ? "\(s / 60)m" : "\(s)s"
+    }
+    if ms == ms.rounded() { return "\(Int(ms))ms" }
+    return "\(ms)ms"
+  }
+}
+
+/// The quorum rule of an ensemble.
+public enum QuorumKind: String, Sendable, CaseIterable {
+  /// A strict majority of voters (ZooKeeper's `QuorumMaj`).
+  case majority
+  /// A majority of weight in a majority of non-zero groups (`QuorumHierarchical`).
+  case hierarchical
+}
+
+/// Which members of an ensemble an app connects to.
+public enum ConnectMode: String, Sendable, CaseIterable {
+  /// Every member of the ensemble.
+  case all
+  /// Only members in the app's datacenter.
+  case local
+}
+
+/// ZooKeeper server settings, at the defaults or the ensemble level.
+public struct ZooKeeperSettings: Sendable {
+  public var clientPort: Located<Int>?
+  public var quorumPort: Located<Int>?
+  public var electionPort: Located<Int>?
+  public var tickTime: Located<Duration>?
+  public var initLimit: Located<Int>?
+  public var syncLimit: Located<Int>?
+  public var minSessionTimeout: Located<Duration>?
+  public var maxSessionTimeout: Located<Duration>?
+
+  /// Creates empty settings.
+  public init() {}
+}
+
+/// A topology as written, before validation. Names are checked; references are not.
+public struct Topology: Sendable {
+  public var file: String
+  public var version: Located<Int>?
+  public var name: Located<String>?
+  public var zookeeper = ZooKeeperSettings()
+  public var clientSessionTimeout: Located<Duration>?
+  public var machineAvailability: Located<Double>?
+  public var datacenterAvailability: Located<Double>?
+  public var datacenters: [DatacenterSpec] = []
+  public var links: [LinkSpec] = []
+  public var ensembles: [EnsembleSpec] = []
+  public var apps: [AppSpec] = []
+
+  /// Creates an empty topology for a file.
+  public init(file: String) { self.file = file }
+}
+
+/// A datacenter as written.
+public struct DatacenterSpec: Sendable {
+  public var name: Located<String>
+  public var region: String?
+  public var availability: Located<Double>?
+  public var machines: [MachineSpec] = []
+}
+
+/// A machine as written.
+public struct MachineSpec: Sendable {
+  public var name: Located<String>
+  public var datacenter: String
+  public var host: Located<String>?
+  public var rack: Located<String>?
+  public var availability: Located<Double>?
+  public var clientPort: Located<Int>?
+  public var quorumPort: Located<Int>?
+  public var electionPort: Located<Int>?
+}
+
+/// A link between two datacenters as written.
+public struct LinkSpec: Sendable {
+  public var between: [Located<String>]
+  public var rtt: Located<Duration>?
+  public var range: SourceRange
+}
+
+/// How hierarchical groups are declared.
+public enum GroupsSpec: Sendable {
+  case byDatacenter(SourceRange)
+  case byRack(SourceRange)
+  case explicit([(name: Located<String>, members: [Located<String>])], SourceRange)
+
+  /// Where the `groups` value is.
+  public var range: SourceRange {
+    switch self {
+    case .byDatacenter(let r), .byRack(let r), .explicit(_, let r): r
+    }
+  }
+}
+
+/// An ensemble as written.
+public struct EnsembleSpec: Sendable {
+  public var name: Located<String>
+  public var voters: [Located<String>] = []
+  public var votersRange: SourceRange
+  public var observers: [Located<String>] = []
+  public var quorum: Located<QuorumKind>?
+  public var groups: GroupsSpec?
+  public var weights: [(machine: Located<String>, weight: Located<Int>)] = []
+  public var weightsRange: SourceRange?
+  public var ids: [(machine: Located<String>, id: Located<Int>)] = []
+  public var chroot: Located<String>?
+  public var settings = ZooKeeperSettings()
+}
+
+/// An app as written.
+public struct AppSpec: Sendable {
+  public var name: Located<String>
+  public var datacenter: Located<String>?
+  public var registry: Located<String>?
+  public var registries: [Located<String>]?
+  public var registriesRange: SourceRange?
+  public var sessionTimeout: Located<Duration>?
+  public var connect: Located<ConnectMode>?
+  public var chroot: Located<String>?
+}

@@ -1,0 +1,155 @@
+public import TopologyDiagnostics
+
+/// A topology that passed validation, with every reference resolved to an index and every
+/// default applied. Only ``Validator`` makes one; analysis and emitters take nothing else.
+public struct ValidatedTopology: Sendable {
+  /// The display path of the file it came from.
+  public let file: String
+  /// The topology's name.
+  public let name: String
+  /// Datacenters in declaration order; other types refer to them by index.
+  public let datacenters: [Datacenter]
+  /// Machines in declaration order.
+  public let machines: [Machine]
+  /// Ensembles in declaration order.
+  public let ensembles: [Ensemble]
+  /// Apps in declaration order.
+  public let apps: [App]
+  /// Round-trip times in milliseconds between datacenter indices; nil where no link is declared.
+  public let rtt: [[Double?]]
+  /// `defaults.availability.machine`, if set.
+  public let machineAvailability: Double?
+  /// `defaults.availability.datacenter`, if set.
+  public let datacenterAvailability: Double?
+
+  init(
+    file: String, name: String, datacenters: [Datacenter], machines: [Machine],
+    ensembles: [Ensemble], apps: [App], rtt: [[Double?]], machineAvailability: Double?,
+    datacenterAvailability: Double?
+  ) {
+    self.file = file
+    self.name = name
+    self.datacenters = datacenters
+    self.machines = machines
+    self.ensembles = ensembles
+    self.apps = apps
+    self.rtt = rtt
+    self.machineAvailability = machineAvailability
+    self.datacenterAvailability = datacenterAvailability
+  }
+
+  /// The index of a datacenter by name.
+  public func datacenterIndex(_ name: String) -> Int? { datacenters.firstIndex { $0.name == name } }
+  /// The index of a machine by name.
+  public func machineIndex(_ name: String) -> Int? { machines.firstIndex { $0.name == name } }
+  /// The index of an ensemble by name.
+  public func ensembleIndex(_ name: String) -> Int? { ensembles.firstIndex { $0.name == name } }
+}
+
+/// A datacenter.
+public struct Datacenter: Sendable {
+  public let name: String
+  public let region: String?
+  /// This datacenter's availability (its own, else the default), if any is set.
+  public let availability: Double?
+  /// Indices of its machines.
+  public let machines: [Int]
+  /// Where its name is written.
+  public let range: SourceRange
+}
+
+/// A machine.
+public struct Machine: Sendable {
+  public let name: String
+  /// Index of its datacenter.
+  public let datacenter: Int
+  /// Host name or address (IPv6 bare).
+  public let host: String
+  /// Its rack, if declared.
+  public let rack: String?
+  /// This machine's availability (its own, else the default), if any is set.
+  public let availability: Double?
+  /// Where its name is written.
+  public let range: SourceRange
+}
+
+/// Voting participant or observer.
+public enum Role: String, Sendable {
+  case voter
+  case observer
+}
+
+/// A server of an ensemble on one machine.
+public struct Member: Sendable {
+  /// Index of the machine.
+  public let machine: Int
+  /// The `myid` (1...255).
+  public let id: Int
+  public let role: Role
+  public let clientPort: Int
+  public let quorumPort: Int
+  public let electionPort: Int
+  /// The hierarchical weight (1 unless set; always 1 for majority quorums).
+  public let weight: Int
+  /// Index into ``Ensemble/groups`` for hierarchical quorums.
+  public let group: Int?
+}
+
+/// A hierarchical quorum group.
+public struct QuorumGroup: Sendable {
+  /// The group's name (a datacenter, `dc/rack`, or the declared name).
+  public let name: String
+  /// Indices into the ensemble's members.
+  public let members: [Int]
+}
+
+/// A ZooKeeper ensemble with every setting resolved.
+public struct Ensemble: Sendable {
+  public let name: String
+  /// Voters first (in list order), then observers (in list order).
+  public let members: [Member]
+  public let quorum: QuorumKind
+  /// Hierarchical groups, in `group.N` order (N is the index + 1); empty for majority.
+  public let groups: [QuorumGroup]
+  public let tickTimeMs: Int
+  public let initLimit: Int
+  public let syncLimit: Int
+  public let minSessionTimeoutMs: Int
+  public let maxSessionTimeoutMs: Int
+  /// The chroot applied to connect strings, nil for none.
+  public let chroot: String?
+  /// Where its name is written.
+  public let range: SourceRange
+
+  /// The voting members.
+  public var voters: [Member] { members.filter { $0.role == .voter } }
+  /// The observers.
+  public var observers: [Member] { members.filter { $0.role == .observer } }
+
+  /// Clamps a requested session timeout as the server does (`ZooKeeperServer`).
+  public func negotiatedSessionTimeout(_ requestedMs: Int) -> Int {
+    min(max(requestedMs, minSessionTimeoutMs), maxSessionTimeoutMs)
+  }
+}
+
+/// An app (a Dubbo service or any ZooKeeper client).
+public struct App: Sendable {
+  public let name: String
+  /// Index of its datacenter.
+  public let datacenter: Int
+  /// Indices of its registries, the first preferred.
+  public let registries: [Int]
+  /// The session timeout it asks for, in milliseconds.
+  public let requestedSessionTimeoutMs: Int
+  public let connect: ConnectMode
+  /// The app's own chroot, overriding the ensemble's; `.some(nil)` for an explicit `/`.
+  public let chroot: String??
+  /// Where its name is written.
+  public let range: SourceRange
+
+  /// The chroot this app uses for a registry ensemble.
+  public func chroot(for ensemble: Ensemble) -> String? {
+    if let own = chroot { return own }
+    return ensemble.chroot
+  }
+}

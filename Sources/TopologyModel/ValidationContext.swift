@@ -1,0 +1,108 @@
+import TopologyDiagnostics
+
+/// One validation rule. Each rule lives in its own file under `Rules/`.
+protocol ValidationRule {
+  /// Checks the topology and reports into the context.
+  static func check(_ c: inout ValidationContext)
+}
+
+/// What every rule sees: the topology as written, name indices, defaults, and the report.
+struct ValidationContext {
+  let topology: Topology
+  var diagnostics: [Diagnostic] = []
+  /// Machines by name (the first declaration wins when a name repeats).
+  var machines: [String: MachineSpec] = [:]
+  /// Datacenters by name.
+  var datacenters: [String: DatacenterSpec] = [:]
+  /// Ensembles by name.
+  var ensembles: [String: EnsembleSpec] = [:]
+
+  init(_ topology: Topology) {
+    self.topology = topology
+    for dc in topology.datacenters {
+      datacenters[dc.name.value] = dc
+      for m in dc.machines where machines[m.name.value] == nil { machines[m.name.value] = m }
+    }
+    for e in topology.ensembles { ensembles[e.name.value] = e }
+  }
+
+  var file: String { topology.file }
+
+  mutating func report(
+    _ entry: DiagnosticCatalog.Entry, _ message: String, _ range: SourceRange, path: String? = nil,
+    label: String? = nil, related: [RelatedLocation] = [], notes: [String] = [], help: String? = nil
+  ) {
+    diagnostics.append(
+      Diagnostic(
+        entry, message: message, file: file, range: range, label: label, related: related,
+        notes: notes, help: help, path: path))
+  }
+
+  func related(_ message: String, _ range: SourceRange) -> RelatedLocation {
+    RelatedLocation(message: message, file: file, range: range)
+  }
+
+  // MARK: Effective settings (tolerant of errors elsewhere)
+
+  static let defaultPorts = (client: 2181, quorum: 2888, election: 3888)
+
+  /// A setting from the ensemble, else the defaults.
+  func setting<T>(_ e: EnsembleSpec, _ key: KeyPath<ZooKeeperSettings, Located<T>?>) -> Located<T>? {
+    e.settings[keyPath: key] ?? topology.zookeeper[keyPath: key]
+  }
+
+  /// tickTime in whole milliseconds.
+  func tickTimeMs(_ e: EnsembleSpec) -> Int {
+    setting(e, \.tickTime)?.value.wholeMilliseconds ?? 2000
+  }
+
+  /// The session bounds: explicit, else 2 and 20 ticks.
+  func sessionBoundsMs(_ e: EnsembleSpec) -> (min: Int, max: Int) {
+    let tick = tickTimeMs(e)
+    return (
+      setting(e, \.minSessionTimeout)?.value.wholeMilliseconds ?? 2 * tick,
+      setting(e, \.maxSessionTimeout)?.value.wholeMilliseconds ?? 20 * tick
+    )
+  }
+
+  /// A member's three ports: machine override, else ensemble, else defaults, else 2181/2888/3888.
+  func ports(_ e: EnsembleSpec, _ machine: MachineSpec) -> (client: Int, quorum: Int, election: Int) {
+    (
+      machine.clientPort?.value ?? setting(e, \.clientPort)?.value ?? Self.defaultPorts.client,
+      machine.quorumPort?.value ?? setting(e, \.quorumPort)?.value ?? Self.defaultPorts.quorum,
+      machine.electionPort?.value ?? setting(e, \.electionPort)?.value ?? Self.defaultPorts.election
+    )
+  }
+
+  /// The session timeout an app requests: its own, else `defaults.client`, else 60s.
+  func requestedSessionMs(_ a: AppSpec) -> Int {
+    (a.sessionTimeout ?? topology.clientSessionTimeout)?.value.wholeMilliseconds ?? 60_000
+  }
+
+  /// The names of an app's registries as written.
+  func registryNames(_ a: AppSpec) -> [Located<String>] {
+    if let r = a.registry { return [r] }
+    return a.registries ?? []
+  }
+
+  /// Voters of an ensemble that name declared machines (unique, in order).
+  func resolvedVoters(_ e: EnsembleSpec) -> [MachineSpec] {
+    var seen: Set<String> = []
+    return e.voters.compactMap { v in
+      guard seen.insert(v.value).inserted else { return nil }
+      return machines[v.value]
+    }
+  }
+
+  /// Members (voters then observers) that name declared machines, each once.
+  func resolvedMembers(_ e: EnsembleSpec) -> [(MachineSpec, Role)] {
+    var seen: Set<String> = []
+    var out: [(MachineSpec, Role)] = []
+    for (list, role) in [(e.voters, Role.voter), (e.observers, Role.observer)] {
+      for v in list where seen.insert(v.value).inserted {
+        if let m = machines[v.value] { out.append((m, role)) }
+      }
+    }
+    return out
+  }
+}

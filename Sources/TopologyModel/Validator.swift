@@ -1,0 +1,178 @@
+public import TopologyDiagnostics
+
+/// Checks a ``Topology`` against every rule and, when no error is found, resolves it into a
+/// ``ValidatedTopology``. Every rule runs, so one call reports every problem.
+public enum Validator {
+  nonisolated(unsafe) static let rules: [any ValidationRule.Type] = [
+    UniqueMachineNames.self, MemberReferences.self, AppReferences.self, LinkReferences.self,
+    PortConflicts.self, HierarchicalGroups.self, ServerIds.self, SessionTimeouts.self,
+    VoterCount.self, DatacenterSpread.self, LocalConnect.self,
+  ]
+
+  /// Validates; returns the validated topology when there is no error, and all diagnostics.
+  public static func validate(_ topology: Topology) -> (ValidatedTopology?, [Diagnostic]) {
+    var c = ValidationContext(topology)
+    for rule in rules { rule.check(&c) }
+    guard !c.diagnostics.hasErrors, let name = topology.name?.value, topology.version != nil else {
+      return (nil, c.diagnostics)
+    }
+    return (resolve(c, name: name), c.diagnostics)
+  }
+
+  static func resolve(_ c: ValidationContext, name: String) -> ValidatedTopology {
+    let t = c.topology
+    var datacenters: [Datacenter] = []
+    var machines: [Machine] = []
+    var machineIndex: [String: Int] = [:]
+    for (d, dc) in t.datacenters.enumerated() {
+      var indices: [Int] = []
+      for m in dc.machines {
+        machineIndex[m.name.value] = machines.count
+        indices.append(machines.count)
+        machines.append(
+          Machine(
+            name: m.name.value, datacenter: d, host: m.host?.value ?? "", rack: m.rack?.value,
+            availability: m.availability?.value ?? t.machineAvailability?.value,
+            range: m.name.range))
+      }
+      datacenters.append(
+        Datacenter(
+          name: dc.name.value, region: dc.region,
+          availability: dc.availability?.value ?? t.datacenterAvailability?.value,
+          machines: indices, range: dc.name.range))
+    }
+    let ensembles = t.ensembles.map { resolveEnsemble($0, c, machines: machines, index: machineIndex, dcs: datacenters) }
+    var ensembleIndex: [String: Int] = [:]
+    for (i, e) in ensembles.enumerated() { ensembleIndex[e.name] = i }
+    let apps = t.apps.compactMap { a -> App? in
+      guard let dc = a.datacenter.flatMap({ d in datacenters.firstIndex { $0.name == d.value } })
+      else { return nil }
+      var seen: Set<Int> = []
+      let regs = c.registryNames(a).compactMap { ensembleIndex[$0.value] }.filter { seen.insert($0).inserted }
+      var chroot: String?? = nil
+      if let own = a.chroot { chroot = .some(own.value == "/" ? nil : own.value) }
+      return App(
+        name: a.name.value, datacenter: dc, registries: regs,
+        requestedSessionTimeoutMs: c.requestedSessionMs(a), connect: a.connect?.value ?? .all,
+        chroot: chroot, range: a.name.range)
+    }
+    var rtt = Array(repeating: [Double?](repeating: nil, count: datacenters.count), count: datacenters.count)
+    for i in datacenters.indices { rtt[i][i] = 0 }
+    for l in t.links {
+      guard l.between.count == 2, let r = l.rtt?.value,
+        let a = datacenters.firstIndex(where: { $0.name == l.between[0].value }),
+        let b = datacenters.firstIndex(where: { $0.name == l.between[1].value })
+      else { continue }
+      rtt[a][b] = r.milliseconds
+      rtt[b][a] = r.milliseconds
+    }
+    return ValidatedTopology(
+      file: t.file, name: name, datacenters: datacenters, machines: machines,
+      ensembles: ensembles, apps: apps, rtt: rtt,
+      machineAvailability: t.machineAvailability?.value,
+      datacenterAvailability: t.datacenterAvailability?.value)
+  }
+
+  static func resolveEnsemble(
+    _ e: EnsembleSpec, _ c: ValidationContext, machines: [Machine], index: [String: Int],
+    dcs: [Datacenter]
+  ) -> Ensemble {
+    let specs = c.resolvedMembers(e)
+    // ids: explicit ones first, then the lowest free ids in list order, voters first.
+    var explicit: [String: Int] = [:]
+    for (m, id) in e.ids { explicit[m.value] = id.value }
+    var used = Set(explicit.values)
+    var next = 1
+    var ids: [Int] = []
+    for (m, _) in specs {
+      if let id = explicit[m.name.value] {
+        ids.append(id)
+        continue
+      }
+      while used.contains(next) { next += 1 }
+      used.insert(next)
+      ids.append(next)
+    }
+    let hierarchical = e.quorum?.value == .hierarchical
+    var weights: [String: Int] = [:]
+    if hierarchical { for (m, w) in e.weights { weights[m.value] = w.value } }
+    // Groups, in group.N order.
+    var groupNames: [String] = []
+    var groupOf: [String: Int] = [:]
+    if hierarchical, let g = e.groups {
+      switch g {
+      case .byDatacenter:
+        for dc in dcs {
+          let inDC = specs.filter { $0.1 == .voter && $0.0.datacenter == dc.name }
+          guard !inDC.isEmpty else { continue }
+          for (m, _) in inDC { groupOf[m.name.value] = groupNames.count }
+          groupNames.append(dc.name)
+        }
+      case .byRack:
+        var rackIndex: [String: Int] = [:]
+        for dc in dcs {
+          for (m, role) in specs where role == .voter && m.datacenter == dc.name {
+            let key = "\(dc.name)/\(m.rack?.value ?? "")"
+            if rackIndex[key] == nil {
+              rackIndex[key] = groupNames.count
+              groupNames.append(key)
+            }
+            groupOf[m.name.value] = rackIndex[key]
+          }
+        }
+      case .explicit(let list, _):
+        for (g, members) in list {
+          for m in members where groupOf[m.value] == nil { groupOf[m.value] = groupNames.count }
+          groupNames.append(g.value)
+        }
+      }
+    }
+    var members: [Member] = []
+    for (i, (m, role)) in specs.enumerated() {
+      let p = c.ports(e, m)
+      members.append(
+        Member(
+          machine: index[m.name.value] ?? 0, id: ids[i], role: role, clientPort: p.client,
+          quorumPort: p.quorum, electionPort: p.election,
+          weight: role == .voter ? (weights[m.name.value] ?? 1) : 0,
+          group: role == .voter ? groupOf[m.name.value] : nil))
+    }
+    let groups = groupNames.enumerated().map { gi, name in
+      QuorumGroup(name: name, members: members.indices.filter { members[$0].group == gi })
+    }
+    let bounds = c.sessionBoundsMs(e)
+    let chroot = e.chroot.flatMap { $0.value == "/" ? nil : $0.value }
+    return Ensemble(
+      name: e.name.value, members: members, quorum: hierarchical ? .hierarchical : .majority,
+      groups: groups, tickTimeMs: c.tickTimeMs(e),
+      initLimit: c.setting(e, \.initLimit)?.value ?? 10,
+      syncLimit: c.setting(e, \.syncLimit)?.value ?? 5, minSessionTimeoutMs: bounds.min,
+      maxSessionTimeoutMs: bounds.max, chroot: chroot, range: e.name.range)
+  }
+}
+
+/// Reading, decoding and validating one file: the first half of every command.
+public enum TopologyLoader {
+  /// The outcome of loading one file.
+  public struct Result: Sendable {
+    /// The file as read (for snippets).
+    public let source: SourceFile
+    /// Every diagnostic from reading, decoding and validating.
+    public let diagnostics: [Diagnostic]
+    /// The validated topology, when there was no error.
+    public let topology: ValidatedTopology?
+  }
+
+  /// Reads, decodes and validates a file's bytes.
+  public static func load(_ source: SourceFile) -> Result {
+    let (root, yamlDiagnostics) = YAMLReaderBridge.read(source)
+    guard let root else {
+      return Result(source: source, diagnostics: yamlDiagnostics, topology: nil)
+    }
+    let (topology, decodeDiagnostics) = TopologyDecoder.decode(root, file: source.path)
+    let (validated, validationDiagnostics) = Validator.validate(topology)
+    return Result(
+      source: source, diagnostics: yamlDiagnostics + decodeDiagnostics + validationDiagnostics,
+      topology: validated)
+  }
+}

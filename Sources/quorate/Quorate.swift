@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import TopologyDiagnostics
+
+/// The `quorate` command: plans ZooKeeper ensembles and their clients across datacenters.
+struct Quorate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "quorate",
+    abstract: "Plan ZooKeeper ensembles and Dubbo registries across datacenters.",
+    discussion: """
+      Exit codes: 0 success (warnings allowed); 1 the input has errors (or warnings under \
+      --strict, or emit --check found drift); 2 quorate could not do its job.
+      """,
+    version: "0.1.0",
+    subcommands: [Check.self, Explain.self]
+  )
+}
+
+@main
+enum Main {
+  static func main() {
+    do {
+      var command = try Quorate.parseAsRoot()
+      try command.run()
+    } catch {
+      let code = Quorate.exitCode(for: error)
+      // swift-argument-parser exits 64 (EX_USAGE) on a usage error; the contract says 2.
+      if code.rawValue == 64 {
+        let message = Quorate.fullMessage(for: error)
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(2)
+      }
+      Quorate.exit(withError: error)
+    }
+  }
+}
