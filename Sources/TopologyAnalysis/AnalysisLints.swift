@@ -4,7 +4,59 @@ public import TopologyModel
 /// Warnings that need the analysis (the `A4xx` codes), reported by `check` with the rest.
 public enum AnalysisLints {
   /// Every analysis warning for a validated topology.
-  public static func diagnostics(for topology: ValidatedTopology) -> [Diagnostic] {
-    []
+  public static func diagnostics(for t: ValidatedTopology) -> [Diagnostic] {
+    var out: [Diagnostic] = []
+    for app in t.apps {
+      for ei in app.registries {
+        let e = t.ensembles[ei]
+        let list = ConnectList.members(app: app, ensemble: e, in: t)
+        let model = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: list.count)
+        // For each other datacenter: how many entries of the connect string it holds.
+        var risky: [(dc: String, k: Int)] = []
+        for d in t.datacenters.indices where d != app.datacenter {
+          let k = list.filter { t.machines[e.members[$0].machine].datacenter == d }.count
+          if k >= 1 && model.risksExpiry(unreachable: k) { risky.append((t.datacenters[d].name, k)) }
+        }
+        guard let worst = risky.max(by: { $0.k < $1.k }) else { continue }
+        let worstMs = model.worstCaseMs(unreachable: worst.k)
+        let p = model.expiryProbability(unreachable: worst.k)
+        var notes = [
+          "session T = \(fmt(model.negotiatedMs)) (requested \(fmt(model.requestedMs))), \(model.servers) servers listed: connect timeout C = T/\(model.servers) = \(fmt(model.connectTimeoutMs)), read timeout R = 2T/3 = \(fmt(model.readTimeoutMs))",
+          "worst case with \(worst.k) of them unreachable: (\(worst.k) - 1) x (C + 1s) + 1s = \(fmt(worstMs)) > T - R = \(fmt(model.budgetMs))",
+          "a client on one of those servers expires with probability \(percent(p)) over its shuffle and jitter",
+        ]
+        if risky.count > 1 {
+          notes.append("also at risk when these fail: " + risky.filter { $0.dc != worst.dc }.map { "'\($0.dc)'" }.joined(separator: ", "))
+        }
+        out.append(
+          Diagnostic(
+            DiagnosticCatalog.failoverRisk,
+            message: "app '\(app.name)' can lose its session to '\(e.name)' when datacenter '\(worst.dc)' becomes unreachable: fail-over can take \(fmt(worstMs)), the session leaves \(fmt(model.budgetMs))",
+            file: t.file, range: app.range, notes: notes,
+            help: "raise the app's sessionTimeout (and maxSessionTimeout of '\(e.name)'), or use 'connect: local' so servers in '\(worst.dc)' are not in its connect string",
+            path: "apps.\(app.name)"))
+      }
+    }
+    return out
+  }
+
+  /// Milliseconds for people: `13.334s`, `850ms`.
+  public static func fmt(_ ms: Int) -> String {
+    if ms < 1000 { return "\(ms)ms" }
+    let s = ms / 1000
+    let rest = ms % 1000
+    if rest == 0 { return "\(s)s" }
+    var frac = String(rest)
+    while frac.count < 3 { frac = "0" + frac }
+    while frac.hasSuffix("0") { frac.removeLast() }
+    return "\(s).\(frac)s"
+  }
+
+  /// A probability as a percentage with two decimals.
+  public static func percent(_ p: Double) -> String {
+    let basis = Int((p * 10000).rounded())
+    let whole = basis / 100
+    let frac = basis % 100
+    return "\(whole).\(frac < 10 ? "0" : "")\(frac)%"
   }
 }

@@ -1,0 +1,229 @@
+public import TopologyModel
+
+/// Which side of a two-way split keeps an ensemble's quorum.
+public struct SplitOutcome: Sendable {
+  /// Datacenter names on each side.
+  public let sideA: [String]
+  public let sideB: [String]
+  /// 0 when side A keeps the quorum, 1 when side B does, nil when neither.
+  public let holder: Int?
+}
+
+/// The failure tolerance of one ensemble.
+public struct EnsembleReport: Sendable {
+  public let ensemble: Int
+  public let name: String
+  public let quorum: QuorumKind
+  public let voters: Int
+  public let observers: Int
+  public let requirement: String
+  /// Largest k such that every set of k failed voters leaves a quorum.
+  public let toleratedMachineFailures: Int
+  /// Voters, observers and vote weight per datacenter the ensemble uses, in declaration order.
+  public let placement: [(datacenter: String, voters: Int, observers: Int, weight: Int)]
+  /// Datacenters whose loss alone breaks the quorum, sorted.
+  public let criticalDatacenters: [String]
+  public let survivesAnyDatacenterFailure: Bool
+  /// Every smallest-by-inclusion set of datacenters whose loss breaks the quorum.
+  public let minimalBreakingDatacenterSets: [[String]]
+  /// False when the ensemble spans too many datacenters to enumerate every set (then only sets
+  /// of up to three are listed).
+  public let datacenterSetsComplete: Bool
+  /// Racks (`dc/rack`) whose loss alone breaks the quorum, sorted.
+  public let criticalRacks: [String]
+  /// Every minimal set of racks whose loss breaks the quorum (machines without a rack are
+  /// never in a rack).
+  public let minimalBreakingRackSets: [[String]]
+  public let rackSetsComplete: Bool
+  /// Every split of the ensemble's datacenters into two sides.
+  public let splits: [SplitOutcome]
+}
+
+/// How an app fares when one datacenter fails or is cut off.
+public struct AppReport: Sendable {
+  public let app: Int
+  public let name: String
+  public let datacenter: String
+  /// Outcome per single-datacenter failure of another datacenter, and per isolation.
+  public let failures: [(datacenter: String, outcome: AppOutcome)]
+  public let isolations: [(datacenter: String, outcome: AppOutcome)]
+}
+
+/// Everything `analyze` reports.
+public struct AnalysisReport: Sendable {
+  public let ensembles: [EnsembleReport]
+  public let apps: [AppReport]
+}
+
+/// Computes failure tolerance without enumerating sets of machines: votes are counted per
+/// datacenter and rack, and datacenter sets are bitmasks over the datacenters an ensemble spans.
+public enum Analyzer {
+  /// The largest number of datacenters whose every subset is enumerated.
+  public static let maxEnumeratedDatacenters = 20
+  /// The largest number of racks whose every subset is enumerated.
+  public static let maxEnumeratedRacks = 16
+
+  public static func analyze(_ t: ValidatedTopology) -> AnalysisReport {
+    let evaluator = ScenarioEvaluator(t)
+    let ensembles = t.ensembles.indices.map { ensembleReport($0, t, evaluator.system($0)) }
+    let apps = t.apps.indices.map { ai -> AppReport in
+      let app = t.apps[ai]
+      var failures: [(String, AppOutcome)] = []
+      var isolations: [(String, AppOutcome)] = []
+      for d in t.datacenters.indices {
+        var s = FailureScenario(datacenterCount: t.datacenters.count)
+        s.failedDatacenters = [d]
+        if d != app.datacenter {
+          failures.append((t.datacenters[d].name, evaluator.evaluate(s).apps[ai]))
+        }
+        guard t.datacenters.count > 1 else { continue }
+        var iso = FailureScenario(datacenterCount: t.datacenters.count)
+        iso.sides[d] = 1
+        isolations.append((t.datacenters[d].name, evaluator.evaluate(iso).apps[ai]))
+      }
+      return AppReport(
+        app: ai, name: app.name, datacenter: t.datacenters[app.datacenter].name,
+        failures: failures, isolations: isolations)
+    }
+    return AnalysisReport(ensembles: ensembles, apps: apps)
+  }
+
+  /// Domains (datacenters or racks) as weight-per-group vectors, and a breaking test on masks.
+  struct Domains {
+    let names: [String]
+    let weights: [[Int]]  // [domain][group]
+    let total: [Int]
+    let system: QuorumSystem
+
+    func breaks(_ mask: UInt64) -> Bool {
+      var alive = total
+      var m = mask
+      while m != 0 {
+        let d = m.trailingZeroBitCount
+        for g in alive.indices { alive[g] -= weights[d][g] }
+        m &= m - 1
+      }
+      return !system.hasQuorum(aliveWeight: alive)
+    }
+
+    /// Minimal breaking sets by enumeration of every mask (count <= limit), or sets of at most
+    /// three domains otherwise.
+    func minimalBreakingSets(limit: Int) -> (sets: [[String]], complete: Bool) {
+      let n = names.count
+      var minimal: [UInt64] = []
+      func isMinimal(_ mask: UInt64) -> Bool {
+        guard breaks(mask) else { return false }
+        var m = mask
+        while m != 0 {
+          let bit = m & (~m &+ 1)
+          if breaks(mask & ~bit) { return false }
+          m &= m - 1
+        }
+        return true
+      }
+      let complete = n <= limit
+      if complete {
+        // One evaluation per mask, then minimality by table look-ups.
+        let count = 1 << n
+        var broken = [Bool](repeating: false, count: count)
+        for mask in 0..<count { broken[mask] = breaks(UInt64(mask)) }
+        for mask in 1..<count where broken[mask] {
+          var m = mask
+          var minimalHere = true
+          while m != 0 {
+            if broken[mask & ~(m & -m)] {
+              minimalHere = false
+              break
+            }
+            m &= m - 1
+          }
+          if minimalHere { minimal.append(UInt64(mask)) }
+        }
+      } else {
+        for a in 0..<n {
+          let ma = UInt64(1) << UInt64(a)
+          if isMinimal(ma) { minimal.append(ma) }
+          for b in (a + 1)..<n {
+            let mb = ma | UInt64(1) << UInt64(b)
+            if isMinimal(mb) { minimal.append(mb) }
+            for c in (b + 1)..<n where isMinimal(mb | UInt64(1) << UInt64(c)) {
+              minimal.append(mb | UInt64(1) << UInt64(c))
+            }
+          }
+        }
+      }
+      let sets = minimal.map { mask in
+        (0..<n).filter { mask & (UInt64(1) << UInt64($0)) != 0 }.map { names[$0] }.sorted()
+      }
+      return (sortedSets(sets), complete)
+    }
+  }
+
+  static func sortedSets(_ sets: [[String]]) -> [[String]] {
+    sets.sorted { $0.lexicographicallyPrecedes($1) }
+  }
+
+  static func ensembleReport(_ ei: Int, _ t: ValidatedTopology, _ system: QuorumSystem) -> EnsembleReport {
+    let e = t.ensembles[ei]
+    let groups = system.groupWeights.count
+    // Per-datacenter placement and vote weights, in declaration order.
+    var placement: [(String, Int, Int, Int)] = []
+    var dcNames: [String] = []
+    var dcWeights: [[Int]] = []
+    for (d, dc) in t.datacenters.enumerated() {
+      let here = e.members.indices.filter { t.machines[e.members[$0].machine].datacenter == d }
+      guard !here.isEmpty else { continue }
+      let voters = here.filter { e.members[$0].role == .voter }
+      let weight = system.tally(voters)
+      placement.append((dc.name, voters.count, here.count - voters.count, weight.reduce(0, +)))
+      if !voters.isEmpty {
+        dcNames.append(dc.name)
+        dcWeights.append(weight)
+      }
+    }
+    let total = system.tally(e.members.indices)
+    let dcs = Domains(names: dcNames, weights: dcWeights, total: total, system: system)
+    let (dcSets, dcComplete) = dcs.minimalBreakingSets(limit: maxEnumeratedDatacenters)
+    let critical = dcSets.filter { $0.count == 1 }.map { $0[0] }.sorted()
+    // Racks: voters grouped by (datacenter, rack); machines without a rack are in none.
+    var rackNames: [String] = []
+    var rackWeights: [[Int]] = []
+    var rackIndex: [String: Int] = [:]
+    for i in e.members.indices where e.members[i].role == .voter {
+      let m = t.machines[e.members[i].machine]
+      guard let rack = m.rack else { continue }
+      let key = "\(t.datacenters[m.datacenter].name)/\(rack)"
+      if rackIndex[key] == nil {
+        rackIndex[key] = rackNames.count
+        rackNames.append(key)
+        rackWeights.append(Array(repeating: 0, count: groups))
+      }
+      if let g = system.memberGroup[i], let r = rackIndex[key] { rackWeights[r][g] += system.memberWeight[i] }
+    }
+    let racks = Domains(names: rackNames, weights: rackWeights, total: total, system: system)
+    let (rackSets, rackComplete) = racks.minimalBreakingSets(limit: maxEnumeratedRacks)
+    // Every split of the voters' datacenters into two non-empty sides (side A holds the first).
+    var splits: [SplitOutcome] = []
+    let n = dcNames.count
+    if n >= 2 && n <= 12 {
+      for mask in UInt64(0)..<(UInt64(1) << UInt64(n - 1)) {
+        let sideB = mask << 1  // datacenter 0 always on side A
+        guard sideB != 0 else { continue }
+        let a = (0..<n).filter { sideB & (UInt64(1) << UInt64($0)) == 0 }.map { dcNames[$0] }
+        let b = (0..<n).filter { sideB & (UInt64(1) << UInt64($0)) != 0 }.map { dcNames[$0] }
+        let aHolds = !dcs.breaks(sideB)
+        let bHolds = !dcs.breaks(((UInt64(1) << UInt64(n)) - 1) & ~sideB)
+        splits.append(SplitOutcome(sideA: a, sideB: b, holder: aHolds ? 0 : (bHolds ? 1 : nil)))
+      }
+    }
+    return EnsembleReport(
+      ensemble: ei, name: e.name, quorum: e.quorum, voters: e.voters.count,
+      observers: e.observers.count, requirement: system.requirement(e),
+      toleratedMachineFailures: system.toleratedFailures,
+      placement: placement.map { ($0.0, $0.1, $0.2, $0.3) }, criticalDatacenters: critical,
+      survivesAnyDatacenterFailure: critical.isEmpty, minimalBreakingDatacenterSets: dcSets,
+      datacenterSetsComplete: dcComplete,
+      criticalRacks: rackSets.filter { $0.count == 1 }.map { $0[0] }.sorted(),
+      minimalBreakingRackSets: rackSets, rackSetsComplete: rackComplete, splits: splits)
+  }
+}

@@ -1,0 +1,134 @@
+public import TopologyModel
+
+/// The ZooKeeper client's timing when its server becomes unreachable (worst case and odds).
+///
+/// From `ClientCnxn` and `StaticHostProvider` (facts sections 1.2 and 2): with a negotiated
+/// session timeout `T` and `N` entries in the connect string, each connection attempt may take
+/// `C = floor(T / N)`, the client notices a silent server after `R = floor(2T / 3)`, and the
+/// ensemble expires the session `T` after it last heard from the client, leaving `T - R` to
+/// reconnect. Every attempt after the first connection sleeps a uniform 0-999 ms first.
+public struct FailoverModel: Sendable {
+  /// The session timeout the client asks for.
+  public let requestedMs: Int
+  /// The negotiated session timeout `T` (clamped into the servers' bounds).
+  public let negotiatedMs: Int
+  /// The number of entries `N` in the connect string.
+  public let servers: Int
+  /// The per-attempt connect timeout `C = floor(T / N)`.
+  public var connectTimeoutMs: Int { servers > 0 ? negotiatedMs / servers : negotiatedMs }
+  /// The read timeout `R = floor(2T / 3)`.
+  public var readTimeoutMs: Int { negotiatedMs * 2 / 3 }
+  /// The time left to reconnect once the client notices, `T - R`.
+  public var budgetMs: Int { negotiatedMs - readTimeoutMs }
+  /// The largest random sleep before an attempt, in milliseconds (ClientCnxn's 0-999 ms).
+  public static let jitterMs = 1000
+
+  /// Creates the model for an app's client of one ensemble.
+  public init(requestedMs: Int, ensemble: Ensemble, servers: Int) {
+    self.requestedMs = requestedMs
+    self.negotiatedMs = ensemble.negotiatedSessionTimeout(requestedMs)
+    self.servers = servers
+  }
+
+  /// Creates the model from raw numbers.
+  public init(requestedMs: Int, negotiatedMs: Int, servers: Int) {
+    self.requestedMs = requestedMs
+    self.negotiatedMs = negotiatedMs
+    self.servers = servers
+  }
+
+  /// The worst-case time to reach a serving server when `k` entries became unreachable:
+  /// the other `k - 1` first, each costing `C` plus a full second of jitter, then one more
+  /// second of jitter before the attempt that succeeds: `(k - 1)(C + 1s) + 1s`.
+  public func worstCaseMs(unreachable k: Int) -> Int {
+    guard k >= 1 else { return 0 }
+    return (k - 1) * (connectTimeoutMs + Self.jitterMs) + Self.jitterMs
+  }
+
+  /// Whether the worst case can outlast the session.
+  public func risksExpiry(unreachable k: Int) -> Bool { worstCaseMs(unreachable: k) > budgetMs }
+
+  /// The probability that a client connected to one of the `k` unreachable entries needs longer
+  /// than `T - R` to reach a serving one, over the client's random shuffle and jitter.
+  ///
+  /// After the shuffle, the entries that follow the client's server are a uniformly random
+  /// order of the other `k - 1` unreachable and `N - k` reachable ones. The client meets
+  /// exactly `j` unreachable ones first with probability `P(J >= j) - P(J >= j + 1)`, where
+  /// `P(J >= j) = prod_{i < j} (k - 1 - i) / (N - 1 - i)`. It then takes `j * C` plus `j + 1`
+  /// independent uniform sleeps of up to 1 s, whose sum follows the Irwin-Hall distribution.
+  public func expiryProbability(unreachable k: Int) -> Double {
+    let n = servers
+    guard k >= 1, n >= k else { return 0 }
+    if k == n { return 1 }  // nothing reachable in the list
+    var total = 0.0
+    var atLeast = 1.0  // P(J >= j)
+    for j in 0..<k {
+      let next = j < k - 1 ? atLeast * Double(k - 1 - j) / Double(n - 1 - j) : 0
+      let exactly = atLeast - next
+      // Time left for the j + 1 sleeps, in seconds.
+      let x = Double(budgetMs - j * connectTimeoutMs) / Double(Self.jitterMs)
+      total += exactly * (1 - Self.irwinHallCDF(x, terms: j + 1))
+      atLeast = next
+    }
+    return min(1, max(0, total))
+  }
+
+  /// P(U1 + ... + Un <= x) for independent uniforms on [0, 1).
+  ///
+  /// Exact alternating sum for n <= 20; beyond that, where the sum loses precision, the
+  /// normal approximation with mean n/2 and variance n/12.
+  public static func irwinHallCDF(_ x: Double, terms n: Int) -> Double {
+    if x <= 0 { return 0 }
+    if x >= Double(n) { return 1 }
+    if n > 20 {
+      let z = (x - Double(n) / 2) / (Double(n) / 12).squareRoot()
+      return 0.5 * (1 + erfApprox(z / 2.squareRoot()))
+    }
+    var sum = 0.0
+    var binomial = 1.0
+    var factorial = 1.0
+    for i in 1...n { factorial *= Double(i) }
+    var k = 0
+    while Double(k) <= x && k <= n {
+      let term = binomial * pow(x - Double(k), n)
+      sum += k % 2 == 0 ? term : -term
+      binomial = binomial * Double(n - k) / Double(k + 1)
+      k += 1
+    }
+    return min(1, max(0, sum / factorial))
+  }
+
+  static func pow(_ base: Double, _ exponent: Int) -> Double {
+    var r = 1.0
+    for _ in 0..<exponent { r *= base }
+    return r
+  }
+
+  /// Abramowitz-Stegun 7.1.26 (absolute error below 1.5e-7).
+  static func erfApprox(_ x: Double) -> Double {
+    let sign: Double = x < 0 ? -1 : 1
+    let t = 1 / (1 + 0.3275911 * abs(x))
+    let y =
+      1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+        + 0.254829592) * t * expApprox(-x * x)
+    return sign * y
+  }
+
+  static func expApprox(_ x: Double) -> Double {
+    // exp via repeated squaring of a Taylor series on x / 2^k (no Foundation needed).
+    var k = 0
+    var y = x
+    while abs(y) > 0.5 {
+      y /= 2
+      k += 1
+    }
+    var term = 1.0
+    var sum = 1.0
+    for i in 1...20 {
+      term *= y / Double(i)
+      sum += term
+    }
+    for _ in 0..<k { sum *= sum }
+    return sum
+  }
+}

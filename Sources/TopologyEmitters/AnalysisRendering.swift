@@ -1,0 +1,248 @@
+public import TopologyAnalysis
+public import TopologyDiagnostics
+public import TopologyModel
+
+/// Renders `analyze` and `what-if` results as text or JSON.
+public enum AnalysisRendering {
+  // MARK: analyze
+
+  /// `analyze --format json`.
+  public static func analyzeJSON(_ r: AnalysisReport, _ t: ValidatedTopology) -> JSONValue {
+    .object([
+      ("topology", .string(t.name)),
+      ("ensembles", .array(r.ensembles.map { ensembleJSON($0) })),
+      ("apps", .array(r.apps.map { appJSON($0, t) })),
+    ])
+  }
+
+  static func sets(_ s: [[String]]) -> JSONValue { .array(s.map { .strings($0) }) }
+
+  static func ensembleJSON(_ e: EnsembleReport) -> JSONValue {
+    .object([
+      ("name", .string(e.name)),
+      ("quorumRule", .string(e.quorum.rawValue)),
+      ("voters", .int(e.voters)),
+      ("observers", .int(e.observers)),
+      ("requirement", .string(e.requirement)),
+      ("toleratedMachineFailures", .int(e.toleratedMachineFailures)),
+      ("criticalDatacenters", .strings(e.criticalDatacenters)),
+      ("survivesAnyDatacenterFailure", .bool(e.survivesAnyDatacenterFailure)),
+      ("minimalBreakingDatacenterSets", sets(e.minimalBreakingDatacenterSets)),
+      ("datacenterSetsComplete", .bool(e.datacenterSetsComplete)),
+      ("criticalRacks", .strings(e.criticalRacks)),
+      ("minimalBreakingRackSets", sets(e.minimalBreakingRackSets)),
+      ("rackSetsComplete", .bool(e.rackSetsComplete)),
+      (
+        "placement",
+        .array(
+          e.placement.map {
+            .object([
+              ("datacenter", .string($0.datacenter)), ("voters", .int($0.voters)),
+              ("observers", .int($0.observers)), ("weight", .int($0.weight)),
+            ])
+          })
+      ),
+      (
+        "splits",
+        .array(
+          e.splits.map {
+            .object([
+              ("sideA", .strings($0.sideA)), ("sideB", .strings($0.sideB)),
+              ("quorumSide", $0.holder.map { .string($0 == 0 ? "A" : "B") } ?? .null),
+            ])
+          })
+      ),
+    ])
+  }
+
+  static func appJSON(_ a: AppReport, _ t: ValidatedTopology) -> JSONValue {
+    let app = t.apps[a.app]
+    let registries: [JSONValue] = app.registries.map { ei in
+      let e = t.ensembles[ei]
+      let n = ConnectList.members(app: app, ensemble: e, in: t).count
+      let m = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: n)
+      return .object([
+        ("ensemble", .string(e.name)),
+        ("requestedSessionTimeoutMs", .int(m.requestedMs)),
+        ("negotiatedSessionTimeoutMs", .int(m.negotiatedMs)),
+        ("servers", .int(n)),
+        ("connectTimeoutMs", .int(m.connectTimeoutMs)),
+        ("readTimeoutMs", .int(m.readTimeoutMs)),
+      ])
+    }
+    func outcomes(_ list: [(datacenter: String, outcome: AppOutcome)]) -> JSONValue {
+      .array(list.map { item in
+        .object([
+          ("datacenter", .string(item.datacenter)),
+          ("status", .string(item.outcome.status.rawValue)),
+          ("registry", .optional(item.outcome.activeRegistry.map { t.ensembles[$0].name })),
+          ("expiryRisk", .bool(item.outcome.registries.contains { $0.expiryRisk })),
+          ("reason", .string(item.outcome.reason)),
+        ])
+      })
+    }
+    return .object([
+      ("name", .string(a.name)),
+      ("datacenter", .string(a.datacenter)),
+      ("registries", .array(registries)),
+      ("datacenterFailures", outcomes(a.failures)),
+      ("isolations", outcomes(a.isolations)),
+      ("losesRegistryWhenFailed", .strings(a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
+      ("losesRegistryWhenIsolated", .strings(a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
+    ])
+  }
+
+  static func list(_ items: [String]) -> String {
+    items.isEmpty ? "none" : items.map { "'\($0)'" }.joined(separator: ", ")
+  }
+
+  static func setList(_ sets: [[String]]) -> String {
+    sets.isEmpty ? "none" : sets.map { "{" + $0.joined(separator: ", ") + "}" }.joined(separator: " ")
+  }
+
+  /// `analyze` as text.
+  public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
+    var out = "Topology '\(t.name)': \(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps\n"
+    for e in r.ensembles {
+      out += "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(e.voters) voters, \(e.observers) observers)\n"
+      out += "  placement:       " + e.placement.map {
+        "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
+          + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")
+      }.joined(separator: ", ") + "\n"
+      out += "  quorum needs:    \(e.requirement)\n"
+      out += "  tolerates:       any \(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")\n"
+      out += "  critical DCs:    \(list(e.criticalDatacenters))"
+      out += e.survivesAnyDatacenterFailure ? " (survives any single datacenter failure)\n" : "\n"
+      out += "  breaking DC sets: \(setList(e.minimalBreakingDatacenterSets))"
+      out += e.datacenterSetsComplete ? "\n" : " (sets of up to 3 only)\n"
+      if !e.minimalBreakingRackSets.isEmpty || !e.criticalRacks.isEmpty {
+        out += "  critical racks:  \(list(e.criticalRacks))\n"
+        out += "  breaking rack sets: \(setList(e.minimalBreakingRackSets))"
+        out += e.rackSetsComplete ? "\n" : " (sets of up to 3 only)\n"
+      }
+      if !e.splits.isEmpty {
+        out += "  network splits:\n"
+        for s in e.splits {
+          let a = s.sideA.joined(separator: ", ")
+          let b = s.sideB.joined(separator: ", ")
+          let holder = s.holder.map { $0 == 0 ? "quorum on {\(a)}" : "quorum on {\(b)}" } ?? "no side keeps the quorum"
+          out += "    {\(a)} | {\(b)}: \(holder)\n"
+        }
+      }
+    }
+    for a in r.apps {
+      let app = t.apps[a.app]
+      out += "\napp '\(a.name)' in '\(a.datacenter)', registries: " + app.registries.map { "'\(t.ensembles[$0].name)'" }.joined(separator: ", ") + "\n"
+      for ei in app.registries {
+        let e = t.ensembles[ei]
+        let n = ConnectList.members(app: app, ensemble: e, in: t).count
+        let m = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: n)
+        out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
+        if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
+        out += ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs))\n"
+      }
+      for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)] {
+        out += "  \(label):\n"
+        for (dc, o) in items {
+          let risk = o.registries.contains { $0.expiryRisk } ? "; sessions at risk during fail-over" : ""
+          out += "    \(dc): \(o.status.rawValue) (\(o.reason))\(risk)\n"
+        }
+      }
+    }
+    return out
+  }
+
+  // MARK: what-if
+
+  /// `what-if --format json`.
+  public static func whatIfJSON(
+    _ s: FailureScenario, _ r: (ensembles: [EnsembleOutcome], apps: [AppOutcome]), _ t: ValidatedTopology
+  ) -> JSONValue {
+    let sideNames = s.sideNames(t)
+    let scenario = JSONValue.object([
+      ("description", .string(s.describe(t))),
+      ("failedDatacenters", .strings(s.failedDatacenters.sorted().map { t.datacenters[$0].name })),
+      ("failedRacks", .strings(s.failedRacks.sorted().map { "\(t.datacenters[$0.datacenter].name)/\($0.rack)" })),
+      ("failedMachines", .strings(s.failedMachines.sorted().map { t.machines[$0].name })),
+      ("sides", .array(sideNames.map { .strings($0) })),
+    ])
+    let ensembles: [JSONValue] = r.ensembles.map { o in
+      let e = t.ensembles[o.ensemble]
+      return .object([
+        ("name", .string(e.name)),
+        ("quorum", .bool(o.quorum)),
+        ("side", o.quorumSide.map { .strings(sideNames[$0]) } ?? .null),
+        ("aliveVoters", .int(o.aliveVoters)),
+        ("totalVoters", .int(o.totalVoters)),
+        ("requirement", .string(o.requirement)),
+        ("serving", .strings(e.members.indices.filter { o.serving[$0] }.map { t.machines[e.members[$0].machine].name })),
+        ("down", .strings(e.members.indices.filter { !o.up[$0] }.map { t.machines[e.members[$0].machine].name })),
+        ("reason", .string(o.reason)),
+      ])
+    }
+    let apps: [JSONValue] = r.apps.map { o in
+      let app = t.apps[o.app]
+      return .object([
+        ("name", .string(app.name)),
+        ("datacenter", .string(t.datacenters[app.datacenter].name)),
+        ("status", .string(o.status.rawValue)),
+        ("registry", .optional(o.activeRegistry.map { t.ensembles[$0].name })),
+        ("reason", .string(o.reason)),
+        ("sessionExpiryRisk", .bool(o.status != .down && o.registries.contains { $0.expiryRisk })),
+        (
+          "registries",
+          .array(
+            o.registries.map { g in
+              .object([
+                ("ensemble", .string(t.ensembles[g.ensemble].name)),
+                ("usable", .bool(g.usable)),
+                ("listed", .int(g.listed)),
+                ("reachable", .int(g.reachable)),
+                ("serving", .int(g.servingReachable)),
+                ("unreachable", .int(g.unreachable)),
+                ("sessionTimeoutMs", .int(g.failover.negotiatedMs)),
+                ("worstCaseFailoverMs", .int(g.failover.worstCaseMs(unreachable: g.unreachable))),
+                ("failoverBudgetMs", .int(g.failover.budgetMs)),
+                ("affectedClients", .double(g.listed > 0 ? Double(g.unreachable) / Double(g.listed) : 0)),
+                ("expiryRisk", .bool(g.expiryRisk)),
+                ("expiryProbability", .double(g.usable ? g.failover.expiryProbability(unreachable: g.unreachable) : (g.unreachable > 0 ? 1 : 0))),
+                ("reason", .string(g.reason)),
+              ])
+            })
+        ),
+      ])
+    }
+    return .object([("scenario", scenario), ("ensembles", .array(ensembles)), ("apps", .array(apps))])
+  }
+
+  /// `what-if` as text.
+  public static func whatIfText(
+    _ s: FailureScenario, _ r: (ensembles: [EnsembleOutcome], apps: [AppOutcome]), _ t: ValidatedTopology
+  ) -> String {
+    var out = "What if \(s.describe(t))?\n\nensembles:\n"
+    for o in r.ensembles {
+      let e = t.ensembles[o.ensemble]
+      out += "  \(o.quorum ? "QUORUM   " : "NO QUORUM") \(e.name): \(o.reason)\n"
+    }
+    if !r.apps.isEmpty { out += "\napps:\n" }
+    for o in r.apps {
+      let app = t.apps[o.app]
+      out += "  \(o.status.rawValue.uppercased().padding(11)) \(app.name) (\(t.datacenters[app.datacenter].name)): \(o.reason)\n"
+      guard o.status != .down else { continue }
+      for g in o.registries where g.usable && g.unreachable > 0 {
+        let f = g.failover
+        let worst = f.worstCaseMs(unreachable: g.unreachable)
+        let p = f.expiryProbability(unreachable: g.unreachable)
+        out += "      clients of '\(t.ensembles[g.ensemble].name)' on the \(g.unreachable) unreachable server\(g.unreachable == 1 ? "" : "s") (\(g.unreachable) of \(g.listed)) fail over in at most \(AnalysisLints.fmt(worst)); the session leaves \(AnalysisLints.fmt(f.budgetMs))"
+        out += g.expiryRisk ? ": SESSION_EXPIRED risk, \(AnalysisLints.percent(p)) of them\n" : ": no expiry\n"
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  func padding(_ width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+}

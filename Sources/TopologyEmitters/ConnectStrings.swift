@@ -1,0 +1,113 @@
+import TopologyAnalysis
+public import TopologyDiagnostics
+public import TopologyModel
+
+/// One registry of an app, as its clients address it.
+public struct RegistryAddress: Sendable {
+  /// The ensemble's name.
+  public let ensemble: String
+  /// `host:port,...[/chroot]` as ZooKeeper's `ConnectStringParser` reads it.
+  public let connectString: String
+  /// `zookeeper://HOST:PORT?backup=HOST:PORT,...&session=MS[...]` for Dubbo.
+  public let dubboAddress: String
+  /// `host:port` of every server listed, in order.
+  public let servers: [String]
+  /// The chroot, if any.
+  public let chroot: String?
+  /// The session timeout the app asks for, and what the servers will grant.
+  public let requestedSessionTimeoutMs: Int
+  public let negotiatedSessionTimeoutMs: Int
+  /// Whether only the app's own datacenter is listed.
+  public let local: Bool
+}
+
+/// Builds connect strings and Dubbo registry addresses.
+public enum ConnectStrings {
+  /// `host:port`, with IPv6 hosts in brackets.
+  public static func hostPort(_ host: String, _ port: Int) -> String {
+    host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+  }
+
+  /// Every registry of an app, in preference order.
+  public static func addresses(app: App, in t: ValidatedTopology) -> [RegistryAddress] {
+    app.registries.map { ei in
+      let e = t.ensembles[ei]
+      let members = ConnectList.members(app: app, ensemble: e, in: t)
+      let servers = members.map { hostPort(t.machines[e.members[$0].machine].host, e.members[$0].clientPort) }
+      let chroot = app.chroot(for: e)
+      let connect = servers.joined(separator: ",") + (chroot ?? "")
+      return RegistryAddress(
+        ensemble: e.name, connectString: connect,
+        dubboAddress: dubbo(servers: servers, chroot: chroot, sessionMs: app.requestedSessionTimeoutMs, local: app.connect == .local),
+        servers: servers, chroot: chroot, requestedSessionTimeoutMs: app.requestedSessionTimeoutMs,
+        negotiatedSessionTimeoutMs: e.negotiatedSessionTimeout(app.requestedSessionTimeoutMs),
+        local: app.connect == .local)
+    }
+  }
+
+  /// A Dubbo registry URL: the first server as the address, the others in `backup=`, every port
+  /// explicit (Dubbo gives a port-less primary 9090, not 2181), never commas inside the
+  /// authority (apache/dubbo#7356). `session` carries the requested session timeout; `group`
+  /// roots the registry at the chroot (Dubbo has no chroot; its root node is `group`, by
+  /// default `/dubbo`); `connect: local` turns Curator's ensemble tracker off so the client is
+  /// not widened to the whole ensemble.
+  public static func dubbo(servers: [String], chroot: String?, sessionMs: Int, local: Bool) -> String {
+    guard let first = servers.first else { return "zookeeper://" }
+    var params: [String] = []
+    if servers.count > 1 { params.append("backup=" + servers.dropFirst().joined(separator: ",")) }
+    if let chroot { params.append("group=" + chroot) }
+    params.append("session=\(sessionMs)")
+    if local { params.append("zookeeper.ensemble.tracker=false") }
+    return "zookeeper://\(first)?" + params.joined(separator: "&")
+  }
+
+  /// `connect --format json`.
+  public static func json(_ t: ValidatedTopology, apps: [App]) -> JSONValue {
+    .object([
+      (
+        "apps",
+        .array(
+          apps.map { app in
+            .object([
+              ("name", .string(app.name)),
+              ("datacenter", .string(t.datacenters[app.datacenter].name)),
+              (
+                "registries",
+                .array(
+                  addresses(app: app, in: t).map { r in
+                    .object([
+                      ("ensemble", .string(r.ensemble)),
+                      ("connectString", .string(r.connectString)),
+                      ("dubboAddress", .string(r.dubboAddress)),
+                      ("servers", .strings(r.servers)),
+                      ("chroot", .optional(r.chroot)),
+                      ("requestedSessionTimeoutMs", .int(r.requestedSessionTimeoutMs)),
+                      ("negotiatedSessionTimeoutMs", .int(r.negotiatedSessionTimeoutMs)),
+                      ("connect", .string(r.local ? "local" : "all")),
+                    ])
+                  })
+              ),
+            ])
+          })
+      )
+    ])
+  }
+
+  /// `connect` as text.
+  public static func text(_ t: ValidatedTopology, apps: [App]) -> String {
+    var out = ""
+    for app in apps {
+      out += "app '\(app.name)' (\(t.datacenters[app.datacenter].name))\n"
+      for (i, r) in addresses(app: app, in: t).enumerated() {
+        let role = app.registries.count > 1 ? (i == 0 ? " (preferred)" : " (fallback \(i))") : ""
+        out += "  registry '\(r.ensemble)'\(role)\n"
+        out += "    connect string: \(r.connectString)\n"
+        out += "    dubbo address:  \(r.dubboAddress)\n"
+      }
+    }
+    if !apps.isEmpty {
+      out += "\nThe ZooKeeper client shuffles its server list once, so the order above is not a preference.\n"
+    }
+    return out
+  }
+}

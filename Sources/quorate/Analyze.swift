@@ -1,0 +1,72 @@
+import ArgumentParser
+import TopologyAnalysis
+import TopologyDiagnostics
+import TopologyEmitters
+import TopologyModel
+
+extension Quorate {
+  /// `quorate analyze`: quorum and failure tolerance of every ensemble and app.
+  struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Quorum and failure tolerance of every ensemble and app.")
+
+    @Argument(help: "The topology file ('-' reads standard input).")
+    var file: String
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+      let (_, t) = try loadValidated(file)
+      let report = Analyzer.analyze(t)
+      switch format {
+      case .text: out(AnalysisRendering.analyzeText(report, t))
+      case .json: out(AnalysisRendering.analyzeJSON(report, t).rendered() + "\n")
+      }
+    }
+  }
+
+  /// `quorate what-if`: fail datacenters, racks and machines, cut the network.
+  struct WhatIf: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "what-if",
+      abstract: "Which ensembles keep a quorum and which apps keep a registry when things fail.",
+      discussion: """
+        Examples:
+          quorate what-if topo.yaml --fail dc:bj-b
+          quorate what-if topo.yaml --fail machine:zk-a1 --fail rack:bj-a/r2
+          quorate what-if topo.yaml --isolate sh-a
+          quorate what-if topo.yaml --partition "bj-a,bj-b|sh-a"
+        """)
+
+    @Argument(help: "The topology file ('-' reads standard input).")
+    var file: String
+
+    @Option(name: .customLong("fail"), help: "A failure: dc:NAME, rack:DC/RACK or machine:NAME (repeatable).")
+    var failures: [String] = []
+
+    @Option(name: .customLong("isolate"), help: "Cut one datacenter off from the others (repeatable).")
+    var isolated: [String] = []
+
+    @Option(help: "Cut the network into sides, naming every datacenter once: \"A,B|C\".")
+    var partition: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+      let (_, t) = try loadValidated(file)
+      let scenario: FailureScenario
+      do {
+        scenario = try FailureScenario.parse(fail: failures, isolate: isolated, partition: partition, in: t)
+      } catch {
+        throw fail(error.description)
+      }
+      let result = ScenarioEvaluator(t).evaluate(scenario)
+      switch format {
+      case .text: out(AnalysisRendering.whatIfText(scenario, result, t))
+      case .json: out(AnalysisRendering.whatIfJSON(scenario, result, t).rendered() + "\n")
+      }
+    }
+  }
+}
