@@ -6,6 +6,7 @@ public enum AnalysisLints {
   /// Every analysis warning for a validated topology.
   public static func diagnostics(for t: ValidatedTopology) -> [Diagnostic] {
     var out: [Diagnostic] = []
+    let evaluator = ScenarioEvaluator(t)
     for app in t.apps {
       for ei in app.registries {
         let e = t.ensembles[ei]
@@ -15,7 +16,11 @@ public enum AnalysisLints {
         var risky: [(dc: String, k: Int)] = []
         for d in t.datacenters.indices where d != app.datacenter {
           let k = list.filter { t.machines[e.members[$0].machine].datacenter == d }.count
-          if k >= 1 && model.risksExpiry(unreachable: k) { risky.append((t.datacenters[d].name, k)) }
+          // With every entry unreachable there is no fail-over to time: the registry is simply
+          // out of reach, which `analyze` reports.
+          if k >= 1 && k < list.count && model.risksExpiry(unreachable: k) {
+            risky.append((t.datacenters[d].name, k))
+          }
         }
         guard let worst = risky.max(by: { $0.k < $1.k }) else { continue }
         let worstMs = model.worstCaseMs(unreachable: worst.k)
@@ -25,6 +30,13 @@ public enum AnalysisLints {
           "worst case with \(worst.k) of them unreachable: (\(worst.k) - 1) x (C + 1s) + 1s = \(fmt(worstMs)) > T - R = \(fmt(model.budgetMs))",
           "a client on one of those servers expires with probability \(percent(p)) over its shuffle and jitter",
         ]
+        if let d = t.datacenterIndex(worst.dc) {
+          var s = FailureScenario(datacenterCount: t.datacenters.count)
+          s.failedDatacenters = [d]
+          if !evaluator.evaluate(ensemble: ei, s).quorum {
+            notes.append("losing '\(worst.dc)' also loses the quorum of '\(e.name)'")
+          }
+        }
         if risky.count > 1 {
           notes.append("also at risk when these fail: " + risky.filter { $0.dc != worst.dc }.map { "'\($0.dc)'" }.joined(separator: ", "))
         }

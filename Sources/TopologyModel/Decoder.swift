@@ -430,9 +430,13 @@ public struct TopologyDecoder {
       return nil
     }
     var e = EnsembleSpec(name: n, votersRange: n.range)
-    if let v = required(f, "voters", owner: n.range, path: path, what: "ensemble '\(n.value)'") {
+    if let pair = f["voters"], case .sequence(let items) = pair.value.content, items.isEmpty {
+      e.votersRange = pair.value.range
+      e.votersIsList = true
+    } else if let v = required(f, "voters", owner: n.range, path: path, what: "ensemble '\(n.value)'") {
       e.voters = nameList(v, path: "\(path).voters", what: "'voters'")
       e.votersRange = v.range
+      if case .sequence = v.content { e.votersIsList = true }
     }
     if let v = f["observers"]?.value { e.observers = nameList(v, path: "\(path).observers", what: "'observers'") }
     if let v = f["quorum"]?.value { e.quorum = choice(v, path: "\(path).quorum", what: "quorum", as: QuorumKind.self) }

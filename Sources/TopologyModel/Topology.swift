@@ -142,6 +142,8 @@ public struct EnsembleSpec: Sendable {
   public var name: Located<String>
   public var voters: [Located<String>] = []
   public var votersRange: SourceRange
+  /// Whether `voters` was a list (so an empty one is really empty, not a type error).
+  public var votersIsList = false
   public var observers: [Located<String>] = []
   public var quorum: Located<QuorumKind>?
   public var groups: GroupsSpec?

@@ -171,8 +171,8 @@ public enum TopologyLoader {
     }
     let (topology, decodeDiagnostics) = TopologyDecoder.decode(root, file: source.path)
     let (validated, validationDiagnostics) = Validator.validate(topology)
-    return Result(
-      source: source, diagnostics: yamlDiagnostics + decodeDiagnostics + validationDiagnostics,
-      topology: validated)
+    let all = yamlDiagnostics + decodeDiagnostics + validationDiagnostics
+    // Any error, from any stage, means there is no validated topology.
+    return Result(source: source, diagnostics: all, topology: all.hasErrors ? nil : validated)
   }
 }

@@ -38,7 +38,7 @@ extension Quorate {
         all += diagnostics
         if let t = result.topology {
           lines.append(
-            "\(source.path): \(diagnostics.isEmpty ? "ok" : "valid") (\(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps)"
+            "\(source.path): \(diagnostics.isEmpty ? "ok" : "valid") (\(plural(t.datacenters.count, "datacenter")), \(plural(t.machines.count, "machine")), \(plural(t.ensembles.count, "ensemble")), \(plural(t.apps.count, "app")))"
           )
         }
       }

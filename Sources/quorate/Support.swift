@@ -67,3 +67,6 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text
   case json
 }
+
+/// "1 machine", "3 machines".
+func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

@@ -6,7 +6,7 @@ enum MemberReferences: ValidationRule {
     let known = Array(c.machines.keys).sorted()
     for e in c.topology.ensembles {
       let path = "ensembles.\(e.name.value)"
-      if e.voters.isEmpty {
+      if e.voters.isEmpty && e.votersIsList {
         c.report(
           DiagnosticCatalog.noVoters, "ensemble '\(e.name.value)' has no voters", e.votersRange,
           path: "\(path).voters")

@@ -11,18 +11,25 @@ enum PortConflicts: ValidationRule {
     }
     var bound: [String: Binding] = [:]
     for e in c.topology.ensembles {
+      var sameQuorumAndElection: [(machine: String, port: Int, range: SourceRange)] = []
+      defer {
+        // One diagnostic per ensemble, at the setting when the ports come from one.
+        if let first = sameQuorumAndElection.first {
+          let names = sameQuorumAndElection.map { "'\($0.machine)'" }.joined(separator: ", ")
+          let at = c.setting(e, \.electionPort)?.range ?? c.setting(e, \.quorumPort)?.range ?? first.range
+          c.report(
+            DiagnosticCatalog.quorumEqualsElection,
+            "ensemble '\(e.name.value)' uses port \(first.port) for both quorum and election on \(names)",
+            at, path: "ensembles.\(e.name.value)",
+            help: "set different 'quorumPort' and 'electionPort' (2888 and 3888 by default)")
+        }
+      }
       for (m, _) in c.resolvedMembers(e) {
         guard let host = m.host?.value else { continue }
         let p = c.ports(e, m)
         let range = e.voters.first { $0.value == m.name.value }?.range
           ?? e.observers.first { $0.value == m.name.value }?.range ?? m.name.range
-        if p.quorum == p.election {
-          c.report(
-            DiagnosticCatalog.quorumEqualsElection,
-            "machine '\(m.name.value)' in ensemble '\(e.name.value)' uses port \(p.quorum) for both quorum and election",
-            range, path: "ensembles.\(e.name.value)",
-            help: "set different 'quorumPort' and 'electionPort' (2888 and 3888 by default)")
-        }
+        if p.quorum == p.election { sameQuorumAndElection.append((m.name.value, p.quorum, range)) }
         var ports: [(String, Int)] = [("client", p.client), ("quorum", p.quorum)]
         if p.election != p.quorum { ports.append(("election", p.election)) }
         for (what, port) in ports {

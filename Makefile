@@ -1,0 +1,60 @@
+# quorate: the two set-up commands are `make run` and `make test` (see README.md).
+# Each installs what it needs first (apt-get as root, or through sudo).
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BUILD_PACKAGES := libyaml-dev pkg-config
+# The tests run real ZooKeeper servers, ZooKeeper's own quorum code (zookeeper.jar, on the
+# JDK) and a real client (python3-kazoo under /usr/bin/python3).
+TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless
+TOPOLOGY ?= topologies/payments-prod.yaml
+
+.PHONY: run test build release deps test-deps docs check-topologies contract clean
+
+# Installs Debian packages that are missing (apt-get update only when something is).
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(BUILD_PACKAGES))
+
+test-deps:
+	$(call apt_install,$(TEST_PACKAGES))
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The main job on the bundled topology.
+run: release
+	.build/release/quorate report $(TOPOLOGY)
+
+# Every test: unit, property, transcripts, docs freshness, the contract check, the
+# differential test against zookeeper.jar and the end-to-end tests on real servers.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory check-topologies contract
+
+check-topologies:
+	.build/debug/quorate check topologies/*.yaml
+
+contract:
+	python3 ../shared/tools/contract-check.py .build/debug/quorate || \
+	  { [ ! -f ../shared/tools/contract-check.py ] && echo "contract check skipped: ../shared not present"; }
+
+# Regenerates docs/diagnostics.md from the catalogue (a test fails when it is stale).
+docs: build
+	.build/debug/quorate explain --all --format markdown > docs/diagnostics.md
+
+clean:
+	rm -rf .build
