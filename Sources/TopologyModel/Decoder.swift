@@ -300,9 +300,11 @@ public struct TopologyDecoder {
     }
     if let v = f["defaults"]?.value { defaults(v, into: &t) }
     if let v = required(f, "datacenters", owner: top, path: "", what: "the topology") {
-      for (n, value) in namedEntries(v, path: "datacenters", what: "datacenter") {
+      let entries = namedEntries(v, path: "datacenters", what: "datacenter")
+      for (n, value) in entries {
         if let dc = datacenter(n, value) { t.datacenters.append(dc) }
       }
+      atLeastOne(entries.count, v, key: "datacenters", what: "datacenter")
     }
     if let v = f["links"]?.value, let items = list(v, path: "links", what: "'links'") {
       for (i, item) in items.enumerated() {
@@ -310,9 +312,11 @@ public struct TopologyDecoder {
       }
     }
     if let v = required(f, "ensembles", owner: top, path: "", what: "the topology") {
-      for (n, value) in namedEntries(v, path: "ensembles", what: "ensemble") {
+      let entries = namedEntries(v, path: "ensembles", what: "ensemble")
+      for (n, value) in entries {
         if let e = ensemble(n, value) { t.ensembles.append(e) }
       }
+      atLeastOne(entries.count, v, key: "ensembles", what: "ensemble")
     }
     if let v = f["apps"]?.value {
       for (n, value) in namedEntries(v, path: "apps", what: "app") {
@@ -320,6 +324,14 @@ public struct TopologyDecoder {
       }
     }
     return t
+  }
+
+  /// Reports an empty mapping where the format needs at least one entry.
+  mutating func atLeastOne(_ count: Int, _ node: YAMLNode, key: String, what: String) {
+    guard count == 0, case .mapping(let pairs) = node.content, pairs.isEmpty else { return }
+    report(
+      DiagnosticCatalog.missingKey, "'\(key)' declares no \(what)", node.range, path: key,
+      help: "declare at least one \(what) under '\(key)'")
   }
 
   mutating func defaults(_ node: YAMLNode, into t: inout Topology) {

@@ -192,7 +192,8 @@ private struct Builder {
           range: SourceRange(start: cloc, end: cloc)))
     }
     var help: String?
-    if problem.contains("tab") {
+    let atTab = loc.offset < file.bytes.count && file.bytes[loc.offset] == 0x09
+    if problem.contains("tab") || atTab {
       help = "indent with spaces; YAML does not allow tabs for indentation"
     } else if problem.contains("did not find expected key") {
       help = "check the indentation of this line against its siblings"

@@ -1,0 +1,189 @@
+import Testing
+import TopologyDiagnostics
+import TopologyYAML
+
+@Suite struct SourceFileTests {
+  @Test func lineTableAgreesWithLibyamlBreaks() {
+    // LF, CRLF, CR, NEL, LS and PS each end a line, as in libyaml.
+    let f = SourceFile(path: "x", text: "a\nb\r\nc\rd\u{85}e\u{2028}f\u{2029}g")
+    #expect(f.lineCount == 7)
+    #expect((1...7).map { f.lineText($0) } == ["a", "b", "c", "d", "e", "f", "g"])
+  }
+
+  @Test func columnsCountCharactersNotBytes() {
+    let f = SourceFile(path: "x", text: "dc: é-zone\n")
+    // Bytes: d=0 c=1 :=2 space=3 é=4,5 -=6 z=7. Six characters precede 'z'.
+    let loc = f.location(ofByteOffset: 7)
+    #expect(loc.line == 1)
+    #expect(loc.column == 7)
+    let back = f.location(line: 1, column: 6)
+    #expect(back.offset == 6)
+  }
+
+  @Test func byteOrderMarkIsDropped() {
+    let f = SourceFile(path: "x", bytes: [0xEF, 0xBB, 0xBF] + Array("a: 1".utf8))
+    #expect(f.lineText(1) == "a: 1")
+  }
+}
+
+@Suite struct YAMLReaderTests {
+  func read(_ text: String) -> (YAMLNode?, [Diagnostic]) {
+    let r = YAMLReader.read(SourceFile(path: "t.yaml", text: text))
+    return (r.root, r.diagnostics)
+  }
+
+  func mapping(_ node: YAMLNode?) -> [(String, YAMLNode)] {
+    guard case .mapping(let pairs)? = node?.content else { return [] }
+    return pairs.map { ($0.key.scalar ?? "?", $0.value) }
+  }
+
+  @Test func marksAreOneBasedAndCountCharacters() throws {
+    let (root, d) = read("name: é-zone\nother: [a, b]\n")
+    #expect(d.isEmpty)
+    let pairs = mapping(root)
+    let value = pairs[0].1
+    // "é-zone" starts at column 7 and ends (exclusive) at column 13, on line 1.
+    #expect(value.range.start.line == 1 && value.range.start.column == 7)
+    #expect(value.range.end.column == 13)
+    #expect(value.range.start.offset == 6)
+    let list = pairs[1].1
+    #expect(list.range.start.line == 2 && list.range.start.column == 8)
+    guard case .sequence(let items) = list.content else {
+      Issue.record("not a list")
+      return
+    }
+    #expect(items.map { $0.range.start.column } == [9, 12])
+  }
+
+  @Test func plainAndQuotedScalarsAreDistinguished() {
+    let (root, _) = read("a: no\nb: \"no\"\nc: !!str 5\n")
+    let p = mapping(root)
+    guard case .scalar("no", let plainA) = p[0].1.content, case .scalar("no", let plainB) = p[1].1.content,
+      case .scalar("5", let plainC) = p[2].1.content
+    else {
+      Issue.record("unexpected content")
+      return
+    }
+    #expect(plainA && !plainB && !plainC)
+  }
+
+  @Test func aliasesResolveToTheAnchoredNode() {
+    let (root, d) = read("base: &b [x, y]\ncopy: *b\n")
+    #expect(d.isEmpty)
+    guard case .sequence(let items) = mapping(root)[1].1.content else {
+      Issue.record("alias did not resolve to a list")
+      return
+    }
+    #expect(items.compactMap(\.scalar) == ["x", "y"])
+  }
+
+  @Test func mergeKeysAddMissingKeysAndExplicitKeysWin() {
+    let (root, d) = read(
+      """
+      defaults: &d { host: h1, rack: r1 }
+      m:
+        <<: *d
+        rack: r2
+      """)
+    #expect(d.isEmpty)
+    let m = mapping(mapping(root)[1].1)
+    #expect(m.map(\.0) == ["rack", "host"])
+    #expect(m.first { $0.0 == "rack" }?.1.scalar == "r2")
+    #expect(m.first { $0.0 == "host" }?.1.scalar == "h1")
+  }
+
+  @Test func mergeOfAListOfMappingsTakesTheFirstValue() {
+    let (root, d) = read("a: &a {k: 1}\nb: &b {k: 2, j: 3}\nc:\n  <<: [*a, *b]\n")
+    #expect(d.isEmpty)
+    let c = mapping(mapping(root)[2].1)
+    #expect(c.map { "\($0.0)=\($0.1.scalar ?? "")" } == ["k=1", "j=3"])
+  }
+
+  @Test func duplicateKeysAreReportedAtAnyDepthWithTheFirstPlace() {
+    let (root, d) = read("a:\n  b:\n    c: 1\n    c: 2\n")
+    #expect(d.map(\.code) == ["Y003"])
+    #expect(d.first?.range.start.line == 4)
+    #expect(d.first?.range.start.column == 5)
+    #expect(d.first?.related.first?.range.start.line == 3)
+    // Not fatal: the tree is kept, first key wins.
+    #expect(root != nil)
+  }
+
+  @Test func mergedKeysDoNotCountAsDuplicates() {
+    let (_, d) = read("x: &x {k: 1}\ny: {<<: *x, k: 2}\n")
+    #expect(d.isEmpty)
+  }
+
+  @Test func multipleDocumentsAreRejected() {
+    let (_, d) = read("a: 1\n---\nb: 2\n")
+    #expect(d.map(\.code) == ["Y004"])
+    #expect(d.first?.range.start.line == 2)
+  }
+
+  @Test func unknownTagsAreRejected() {
+    let (_, d) = read("a: !vault secret\n")
+    #expect(d.map(\.code) == ["Y005"])
+    #expect(d.first?.range.start.column == 4)
+  }
+
+  @Test func undefinedAndSelfReferentialAliasesAreRejected() {
+    #expect(read("a: *nope\n").1.map(\.code) == ["Y006"])
+    // An anchor is defined only once its node is complete, so a cycle cannot be built.
+    #expect(read("a: &x [*x]\n").1.map(\.code) == ["Y006"])
+  }
+
+  @Test func syntaxErrorsCarryLibyamlsContext() {
+    let (_, d) = read("a: [1, 2\nb: 3\n")
+    #expect(d.map(\.code) == ["Y001"])
+    #expect(d.first?.related.first?.message == "while parsing a flow sequence")
+    #expect(d.first?.related.first?.range.start.column == 4)
+  }
+
+  @Test func tabIndentationGetsAHelpfulHint() {
+    let (_, d) = read("a:\n\tb: 1\n")
+    #expect(d.first?.code == "Y001")
+    #expect(d.first?.help?.contains("spaces") == true)
+  }
+
+  @Test func invalidUTF8IsReportedAtItsByte() {
+    let r = YAMLReader.read(SourceFile(path: "t", bytes: Array("a: caf".utf8) + [0xFF] + Array("\n".utf8)))
+    #expect(r.diagnostics.map(\.code) == ["Y002"])
+    #expect(r.diagnostics.first?.range.start.column == 7)
+  }
+
+  @Test func utf16IsRejected() {
+    let r = YAMLReader.read(SourceFile(path: "t", bytes: [0xFF, 0xFE, 0x61, 0x00]))
+    #expect(r.diagnostics.map(\.code) == ["Y002"])
+  }
+
+  @Test func emptyFilesAndCommentOnlyFilesHaveNoDocument() {
+    #expect(read("").1.map(\.code) == ["Y010"])
+    #expect(read("# just a comment\n").1.map(\.code) == ["Y010"])
+  }
+
+  @Test func aliasBombStopsAtTheNodeLimit() {
+    // Nine levels of ten aliases each would expand to 10^9 nodes.
+    var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in 1...9 {
+      text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+    }
+    let (root, d) = read(text)
+    #expect(root == nil)
+    #expect(d.map(\.code) == ["Y009"])
+  }
+
+  @Test func deepNestingStopsAtTheDepthLimitWithoutRecursion() {
+    let deep = "a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+    let (_, d) = read(deep)
+    #expect(d.map(\.code) == ["Y008"])
+    let blockDeep = (0..<200).map { String(repeating: "  ", count: $0) + "k\($0):" }.joined(separator: "\n")
+    #expect(read(blockDeep).1.map(\.code) == ["Y008"])
+  }
+
+  @Test func limitsAreConfigurable() {
+    let small = YAMLLimits(maxBytes: 12, maxDepth: 2, maxNodes: 5)
+    #expect(YAMLReader.read(SourceFile(path: "t", text: "a: 1234567890123"), limits: small).diagnostics.map(\.code) == ["Y007"])
+    #expect(YAMLReader.read(SourceFile(path: "t", text: "[[[1]]]"), limits: small).diagnostics.map(\.code) == ["Y008"])
+    #expect(YAMLReader.read(SourceFile(path: "t", text: "[1,2,3,4,5]"), limits: small).diagnostics.map(\.code) == ["Y009"])
+  }
+}
