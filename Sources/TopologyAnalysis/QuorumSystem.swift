@@ -32,6 +32,15 @@ public struct QuorumSystem: Sendable {
     }
   }
 
+  /// Builds a quorum system from raw group assignments (for synthetic designs and tests).
+  public init(memberGroup: [Int?], memberWeight: [Int], groupCount: Int) {
+    self.memberGroup = memberGroup
+    self.memberWeight = memberWeight
+    var w = Array(repeating: 0, count: groupCount)
+    for (g, weight) in zip(memberGroup, memberWeight) { if let g { w[g] += weight } }
+    groupWeights = w
+  }
+
   /// Whether alive weight per group makes a quorum.
   public func hasQuorum(aliveWeight alive: [Int]) -> Bool {
     var groupsWithMajority = 0

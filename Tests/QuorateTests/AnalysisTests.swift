@@ -1,0 +1,239 @@
+import Foundation
+import Testing
+import TopologyAnalysis
+import TopologyDiagnostics
+import TopologyModel
+
+func bundled(_ name: String) throws -> ValidatedTopology {
+  let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/\(name).yaml"), encoding: .utf8)
+  return try #require(load(text).topology)
+}
+
+func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [], partition: String? = nil) throws -> FailureScenario {
+  try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t)
+}
+
+@Suite struct AnalyzeTests {
+  @Test func threePlusTwoOverTwoDatacentersDiesWithTheLargerOne() throws {
+    let t = try bundled("two-dc-3-2")
+    let e = Analyzer.analyze(t).ensembles[0]
+    #expect(e.toleratedMachineFailures == 2)
+    #expect(e.criticalDatacenters == ["idc-east"])
+    #expect(!e.survivesAnyDatacenterFailure)
+    #expect(e.minimalBreakingDatacenterSets == [["idc-east"]])
+    // Cutting the link: the east side (3 votes) keeps the quorum.
+    #expect(e.splits.count == 1)
+    #expect(e.splits[0].sideA == ["idc-east"] && e.splits[0].holder == 0)
+  }
+
+  @Test func twoTwoOneOverThreeSurvivesAnyOne() throws {
+    let e = Analyzer.analyze(try bundled("three-dc-2-2-1")).ensembles[0]
+    #expect(e.toleratedMachineFailures == 2)
+    #expect(e.criticalDatacenters == [])
+    #expect(e.survivesAnyDatacenterFailure)
+    #expect(e.minimalBreakingDatacenterSets == [["hz-w", "sh-a"], ["hz-w", "sh-b"], ["sh-a", "sh-b"]])
+    // Racks: a1, a2, b1, b2 each in their own rack; zk-w1 has none. Losing any 3 racks breaks it.
+    #expect(e.criticalRacks == [])
+    #expect(e.minimalBreakingRackSets.allSatisfy { $0.count == 3 })
+    #expect(e.minimalBreakingRackSets.count == 4)  // C(4, 3)
+  }
+
+  @Test func hierarchicalGroupsTolerateFewerMachineFailuresThanAPlainMajority() throws {
+    let r = Analyzer.analyze(try bundled("nine-voters-hierarchical"))
+    let flat = try #require(r.ensembles.first { $0.name == "flat" })
+    let grouped = try #require(r.ensembles.first { $0.name == "grouped" })
+    #expect(flat.toleratedMachineFailures == 4)
+    #expect(grouped.toleratedMachineFailures == 3)
+    #expect(flat.survivesAnyDatacenterFailure && grouped.survivesAnyDatacenterFailure)
+    #expect(grouped.requirement == "a weight majority in 2 of 3 groups")
+  }
+
+  @Test func specExample() throws {
+    let r = Analyzer.analyze(try bundled("payments-prod"))
+    let global = r.ensembles[0]
+    #expect(global.voters == 5 && global.observers == 1)
+    #expect(global.toleratedMachineFailures == 2)
+    #expect(global.minimalBreakingDatacenterSets == [["bj-a", "bj-b"], ["bj-a", "sh-a"], ["bj-b", "sh-a"]])
+    let local = r.ensembles[1]
+    #expect(local.criticalDatacenters == ["sh-a"])
+    // order-service (bj-a) loses its only registry when bj-a is cut off: global holds 3 of 5
+    // on the other side.
+    let order = r.apps[0]
+    #expect(order.isolations.first { $0.datacenter == "bj-a" }?.outcome.status == .unavailable)
+    #expect(order.failures.allSatisfy { $0.outcome.status == .ok })
+  }
+
+  @Test func datacenterBridgeDependsOnTheCore() throws {
+    let t = try bundled("datacenter-bridge")
+    let r = Analyzer.analyze(t)
+    #expect(r.ensembles[0].criticalDatacenters == ["core"])
+    let remote = try #require(r.apps.first { $0.name == "remote-api" })
+    #expect(remote.failures.first { $0.datacenter == "core" }?.outcome.status == .unavailable)
+    // Cut off, the observers in 'remote' cannot reach the leader, so they stop serving.
+    #expect(remote.isolations.first { $0.datacenter == "remote" }?.outcome.status == .unavailable)
+  }
+}
+
+@Suite struct WhatIfTests {
+  @Test func losingADatacenterInTheSpecExample() throws {
+    let t = try bundled("payments-prod")
+    let r = ScenarioEvaluator(t).evaluate(try scenario(t, fail: ["dc:sh-a"]))
+    #expect(r.ensembles.map(\.quorum) == [true, false])
+    #expect(r.ensembles[0].aliveVoters == 4)
+    #expect(r.apps.map(\.status) == [.ok, .down])
+  }
+
+  @Test func partitionKeepsQuorumOnOneSide() throws {
+    let t = try bundled("payments-prod")
+    let r = ScenarioEvaluator(t).evaluate(try scenario(t, partition: "bj-a,bj-b|sh-a"))
+    #expect(r.ensembles[0].quorum && r.ensembles[0].quorumSide == 0)
+    // payment-gateway in sh-a: preferred sh-local still serves there.
+    #expect(r.apps.map(\.status) == [.ok, .ok])
+    let iso = ScenarioEvaluator(t).evaluate(try scenario(t, isolate: ["bj-a"]))
+    #expect(iso.apps[0].status == .unavailable)
+    #expect(iso.apps[0].reason.contains("other side of the partition"))
+  }
+
+  @Test func fallbackRegistryMakesAnAppDegraded() throws {
+    let t = try bundled("independent-sites")
+    let r = ScenarioEvaluator(t).evaluate(try scenario(t, fail: ["machine:bj-zk1", "machine:bj-zk2"]))
+    let bj = try #require(r.apps.first { t.apps[$0.app].name == "bj-orders" })
+    #expect(bj.status == .degraded)
+    #expect(bj.activeRegistry == t.ensembleIndex("sh-registry"))
+    let gz = try #require(r.apps.first { t.apps[$0.app].name == "gz-orders" })
+    #expect(gz.status == .ok)
+  }
+
+  @Test func rackFailures() throws {
+    let t = try bundled("two-dc-3-2")
+    let r = ScenarioEvaluator(t).evaluate(try scenario(t, fail: ["rack:idc-east/e1", "rack:idc-east/e2"]))
+    #expect(r.ensembles[0].quorum)  // 3 of 5 left
+    let r2 = ScenarioEvaluator(t).evaluate(try scenario(t, fail: ["rack:idc-east/e1", "rack:idc-east/e2", "machine:zk-w1"]))
+    #expect(!r2.ensembles[0].quorum)
+  }
+
+  @Test func observersServeOnlyOnTheQuorumSide() throws {
+    let t = try bundled("payments-prod")
+    // Isolating sh-a leaves zk-c2 (observer of global) cut off from the leader.
+    let r = ScenarioEvaluator(t).evaluate(try scenario(t, isolate: ["sh-a"]))
+    let global = r.ensembles[0]
+    let e = t.ensembles[0]
+    let observer = try #require(e.members.firstIndex { $0.role == .observer })
+    #expect(global.up[observer] && !global.serving[observer])
+  }
+
+  @Test(arguments: [
+    (["dc:nope"], [String](), nil as String?, "unknown datacenter"),
+    (["rack:bj-a"], [], nil, "DC/RACK"),
+    (["rack:bj-a/r9"], [], nil, "no rack"),
+    (["machine:zk-zz"], [], nil, "unknown machine"),
+    (["host:x"], [], nil, "not dc, rack or machine"),
+    ([], [], "bj-a,bj-b", "at least two sides"),
+    ([], [], "bj-a|bj-b", "missing: sh-a"),
+    ([], [], "bj-a,bj-b|sh-a,bj-a", "more than once"),
+    ([], ["sh-a"], "bj-a|bj-b,sh-a", "not both"),
+  ])
+  func badScenarioWordsAreClearErrors(fail: [String], isolate: [String], partition: String?, message: String) throws {
+    let t = try bundled("payments-prod")
+    #expect(throws: ScenarioError.self) { try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t) }
+    do {
+      _ = try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t)
+    } catch {
+      #expect(error.description.contains(message), "\(error.description)")
+    }
+  }
+
+  @Test func moreFailuresNeverMakeMoreAppsOK() throws {
+    var rng = SplitMix(state: 5)
+    for name in ["payments-prod", "independent-sites", "three-dc-2-2-1", "datacenter-bridge", "two-dc-3-2"] {
+      let t = try bundled(name)
+      let ev = ScenarioEvaluator(t)
+      for _ in 0..<200 {
+        var s = FailureScenario(datacenterCount: t.datacenters.count)
+        for d in t.datacenters.indices where Int.random(in: 0..<4, using: &rng) == 0 { s.failedDatacenters.insert(d) }
+        for m in t.machines.indices where Int.random(in: 0..<4, using: &rng) == 0 { s.failedMachines.insert(m) }
+        if Bool.random(using: &rng) { s.sides = t.datacenters.indices.map { _ in Int.random(in: 0...1, using: &rng) } }
+        var worse = s
+        worse.failedMachines.insert(Int.random(in: t.machines.indices, using: &rng))
+        let okBefore = Set(ev.evaluate(s).apps.filter { $0.status == .ok }.map(\.app))
+        let okAfter = Set(ev.evaluate(worse).apps.filter { $0.status == .ok }.map(\.app))
+        #expect(okAfter.isSubset(of: okBefore), "\(name): \(s.describe(t)) then \(worse.describe(t))")
+      }
+    }
+  }
+}
+
+@Suite struct FailoverTests {
+  @Test func workedExampleFromTheFacts() {
+    // tickTime 2000: 60s is negotiated down to 40s; with 3 hosts C = 13333, R = 26666.
+    let m = FailoverModel(requestedMs: 60_000, negotiatedMs: 40_000, servers: 3)
+    #expect(m.connectTimeoutMs == 13_333)
+    #expect(m.readTimeoutMs == 26_666)
+    #expect(m.budgetMs == 13_334)
+    #expect(m.worstCaseMs(unreachable: 1) == 1000)
+    #expect(m.worstCaseMs(unreachable: 2) == 15_333)
+    #expect(!m.risksExpiry(unreachable: 1))
+    #expect(m.risksExpiry(unreachable: 2))
+  }
+
+  @Test func irwinHallKnownValues() {
+    // n = 1: uniform; n = 2: triangular, x^2/2 below 1 and 1 - (2-x)^2/2 above.
+    #expect(abs(FailoverModel.irwinHallCDF(0.3, terms: 1) - 0.3) < 1e-12)
+    #expect(abs(FailoverModel.irwinHallCDF(0.8, terms: 2) - 0.32) < 1e-12)
+    #expect(abs(FailoverModel.irwinHallCDF(1.5, terms: 2) - 0.875) < 1e-12)
+    // n = 3 at its mean: 1/2 by symmetry.
+    #expect(abs(FailoverModel.irwinHallCDF(1.5, terms: 3) - 0.5) < 1e-12)
+    #expect(FailoverModel.irwinHallCDF(-1, terms: 4) == 0)
+    #expect(FailoverModel.irwinHallCDF(4, terms: 4) == 1)
+  }
+
+  /// P(J = j) by enumerating every order of the other entries after the client's server.
+  func enumeratedPJ(n: Int, k: Int) -> [Double] {
+    // Entries after the client's: k-1 unreachable (true), n-k reachable (false).
+    var counts = Array(repeating: 0.0, count: k)
+    var total = 0.0
+    func permute(_ rest: [Bool], _ prefix: [Bool]) {
+      if rest.isEmpty {
+        let j = prefix.prefix { $0 }.count
+        counts[j] += 1
+        total += 1
+        return
+      }
+      for i in rest.indices {
+        var r = rest
+        let x = r.remove(at: i)
+        permute(r, prefix + [x])
+      }
+    }
+    permute(Array(repeating: true, count: k - 1) + Array(repeating: false, count: n - k), [])
+    return counts.map { $0 / total }
+  }
+
+  @Test func expiryProbabilityMatchesEnumeration() {
+    // Loopback example: N = 5, k = 2, T = 6000: C = 1200, budget 2000.
+    // P(J=1) = 1/4; then two sleeps must exceed 0.8 s: 1 - 0.8^2/2 = 0.68. Total 0.17.
+    let m = FailoverModel(requestedMs: 6000, negotiatedMs: 6000, servers: 5)
+    #expect(abs(m.expiryProbability(unreachable: 2) - 0.17) < 1e-12)
+    for (n, k, t) in [(5, 3, 40_000), (6, 3, 9000), (7, 4, 12_000), (4, 2, 5000)] {
+      let model = FailoverModel(requestedMs: t, negotiatedMs: t, servers: n)
+      let pj = enumeratedPJ(n: n, k: k)
+      var expected = 0.0
+      for (j, p) in pj.enumerated() {
+        let x = Double(model.budgetMs - j * model.connectTimeoutMs) / 1000
+        expected += p * (1 - FailoverModel.irwinHallCDF(x, terms: j + 1))
+      }
+      #expect(abs(model.expiryProbability(unreachable: k) - expected) < 1e-12, "n \(n) k \(k)")
+    }
+  }
+
+  @Test func checkWarnsWhenFailoverOutlastsTheSession() throws {
+    let t = try bundled("two-dc-3-2")
+    let d = AnalysisLints.diagnostics(for: t)
+    #expect(d.map(\.code) == ["A401"])
+    #expect(d[0].message.contains("'user-service-west'") && d[0].message.contains("'idc-east'"))
+    // (3 - 1) x (8s + 1s) + 1s = 19s against 40s - 26.666s.
+    #expect(d[0].message.contains("19s") && d[0].message.contains("13.334s"))
+    #expect(d[0].notes.contains { $0.contains("16.67%") })
+    #expect(AnalysisLints.diagnostics(for: try bundled("payments-prod")).isEmpty)
+  }
+}
