@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TopologyDiagnostics
+
+/// The built binary: transcripts, exit codes, formats, hostile input.
+@Suite(.serialized) struct CLITests {
+  static let invalidFiles: [String] = {
+    let dir = packageRoot.appendingPathComponent("topologies/invalid")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return names.filter { $0.hasSuffix(".yaml") }.sorted()
+  }()
+
+  @Test(arguments: invalidFiles)
+  func invalidTopologyPrintsExactlyItsTranscript(file: String) throws {
+    let yaml = "topologies/invalid/\(file)"
+    let expected = try String(
+      contentsOf: packageRoot.appendingPathComponent(yaml.replacingOccurrences(of: ".yaml", with: ".expected")), encoding: .utf8)
+    let r = try quorate("check", yaml)
+    #expect(r.status == 1)
+    #expect(r.stdout == expected)
+    // The file is named after the code it shows.
+    let code = String(file.prefix(4))
+    #expect(r.stdout.contains("error[\(code)]"))
+  }
+
+  @Test func everyErrorCodeHasAnInvalidExample() {
+    let shown = Set(Self.invalidFiles.map { String($0.prefix(4)) })
+    // Y007 (over 16 MiB) is generated in a test rather than committed.
+    let errors = DiagnosticCatalog.all.filter { $0.severity == .error && $0.code != "Y007" }.map(\.code)
+    #expect(errors.filter { !shown.contains($0) } == [])
+  }
+
+  @Test func bundledTopologiesHaveNoErrors() throws {
+    let dir = packageRoot.appendingPathComponent("topologies")
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+    #expect(files.count >= 7)
+    for f in files {
+      let r = try quorate("check", "topologies/\(f)")
+      #expect(r.status == 0, "\(f): \(r.stdout)")
+      #expect(r.stdout.contains("0 errors"))
+    }
+  }
+
+  @Test func strictTurnsWarningsIntoExitOne() throws {
+    #expect(try quorate("check", "topologies/payments-prod.yaml").status == 0)
+    #expect(try quorate("check", "topologies/payments-prod.yaml", "--strict").status == 1)
+    #expect(try quorate("check", "topologies/three-dc-2-2-1.yaml", "--strict").status == 0)
+  }
+
+  @Test func standardInputAndJSON() throws {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+    let r = try quorate("check", "-", "--format", "json", stdin: text)
+    #expect(r.status == 0)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let diagnostics = json?["diagnostics"] as? [[String: Any]]
+    #expect(diagnostics?.count == 1)
+    let d = diagnostics?.first
+    #expect(d?["code"] as? String == "V305")
+    #expect(d?["severity"] as? String == "warning")
+    #expect(d?["file"] as? String == "<stdin>")
+    #expect(d?["line"] as? Int == 56)
+    #expect(d?["column"] as? Int == 15)
+  }
+
+  @Test func githubAnnotations() throws {
+    let r = try quorate("check", "topologies/invalid/V201-unknown-machine.yaml", "--format", "github")
+    #expect(r.status == 1)
+    #expect(r.stdout.hasPrefix("::error file=topologies/invalid/V201-unknown-machine.yaml,line=11,col=22,"))
+    #expect(r.stdout.contains("title=V201 machine 'm4' is not declared::V201: machine 'm4' is not declared%0Ahelp: "))
+  }
+
+  @Test func exitCodeTwoWhenQuorateCannotDoItsJob() throws {
+    let missing = try quorate("check", "no-such-file.yaml")
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("cannot read 'no-such-file.yaml'"))
+    #expect(try quorate("check", "topologies").status == 2)
+    #expect(try quorate("what-if", "topologies/payments-prod.yaml", "--no-such-flag").status == 2)
+    #expect(try quorate("check").status == 2)
+    let bad = try quorate("what-if", "topologies/payments-prod.yaml", "--partition", "bj-a|bj-b")
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("missing: sh-a"))
+    #expect(try quorate("explain", "Z999").status == 2)
+    #expect(try quorate("--help").status == 0)
+  }
+
+  @Test func otherCommandsRefuseInvalidTopologiesWithExitOne() throws {
+    let r = try quorate("analyze", "topologies/invalid/V201-unknown-machine.yaml")
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("error[V201]"))
+    #expect(r.stdout.isEmpty)
+  }
+
+  @Test func noColorWithoutATerminal() throws {
+    let r = try quorate("check", "topologies/invalid/V201-unknown-machine.yaml")
+    #expect(!r.stdout.contains("\u{1B}["))
+  }
+
+  @Test func hostileFilesEndInADiagnostic() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quorate-hostile-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in 1...9 { bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+    var binary = [UInt8]()
+    var rng = SplitMix(state: 1)
+    for _ in 0..<4096 { binary.append(UInt8.random(in: 0...255, using: &rng)) }
+    let cases: [(String, [UInt8], String)] = [
+      ("empty", [], "Y010"),
+      ("binary", binary, "Y002"),
+      ("invalid-utf8", Array("name: x\n".utf8) + [0xC3, 0x28], "Y002"),
+      ("one-long-line", Array(("a: " + String(repeating: "x", count: 1_000_000)).utf8), "S101"),
+      ("deep", Array(("a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8), "Y008"),
+      ("bomb", Array(bomb.utf8), "Y009"),
+      ("too-large", Array(repeating: UInt8(ascii: "#"), count: (16 << 20) + 1), "Y007"),
+    ]
+    for (name, bytes, code) in cases {
+      let path = dir.appendingPathComponent("\(name).yaml").path
+      #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+      let r = try quorate("check", path)
+      #expect(r.status == 1, "\(name)")
+      #expect(r.stdout.contains("error[\(code)]"), "\(name): \(r.stdout.prefix(300))")
+      #expect(r.stderr.isEmpty, "\(name): \(r.stderr.prefix(300))")
+      // Snippets of huge lines are cut to a window.
+      #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count < 400 }, "\(name)")
+    }
+  }
+
+  @Test func contractCheckPasses() throws {
+    let script = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/contract-check.py").path
+    try #require(FileManager.default.fileExists(atPath: script), "shared/tools is beside the clone in CI")
+    let r = try runProcess("/usr/bin/env", ["python3", script, quorateBinary])
+    #expect(r.status == 0, "\(r.stdout)")
+    #expect(r.stdout.contains("0 problem(s)"))
+  }
+
+  @Test func diagnosticsDocIsGeneratedFromTheCatalogue() throws {
+    let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+    #expect(doc == DiagnosticCatalog.markdown(), "docs/diagnostics.md is stale: run `make docs`")
+    let r = try quorate("explain", "--all", "--format", "markdown")
+    #expect(r.stdout == doc)
+  }
+
+  @Test func explainPrintsTheEntry() throws {
+    let r = try quorate("explain", "v207")
+    #expect(r.status == 0)
+    #expect(r.stdout.hasPrefix("V207: two servers bind the same host and port (error)"))
+  }
+
+  @Test func outputIsDeterministic() throws {
+    for command in ["analyze", "connect", "check"] {
+      let first = try quorate(command, "topologies/payments-prod.yaml", "--format", "json")
+      let second = try quorate(command, "topologies/payments-prod.yaml", "--format", "json")
+      #expect(first.stdout == second.stdout)
+      #expect(!first.stdout.isEmpty)
+    }
+  }
+}
