@@ -41,11 +41,16 @@ func runProcess(
   let inPipe = Pipe()
   p.standardInput = inPipe
   try p.run()
-  if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
-  try inPipe.fileHandleForWriting.close()
-  // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+  // Feed stdin and drain stderr on their own threads: a child that answers while it reads
+  // would otherwise block on a full pipe while we block writing to it.
   nonisolated(unsafe) var errData = Data()
   let group = DispatchGroup()
+  group.enter()
+  DispatchQueue.global().async {
+    if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? inPipe.fileHandleForWriting.close()
+    group.leave()
+  }
   group.enter()
   DispatchQueue.global().async {
     errData = errPipe.fileHandleForReading.readDataToEndOfFile()
