@@ -12,7 +12,9 @@ struct Quorate: ParsableCommand {
       --strict, or emit --check found drift); 2 quorate could not do its job.
       """,
     version: "0.1.0",
-    subcommands: [Check.self, Analyze.self, WhatIf.self, Connect.self, Explain.self]
+    subcommands: [
+      Check.self, Analyze.self, Compare.self, WhatIf.self, Connect.self, Report.self, Explain.self,
+    ]
   )
 }
 

@@ -1,0 +1,183 @@
+public import TopologyAnalysis
+public import TopologyDiagnostics
+public import TopologyModel
+
+/// Renders `compare` and the combined `report`.
+public enum ReportRendering {
+  static func yes(_ b: Bool) -> String { b ? "yes" : "no" }
+
+  static func placement(_ d: SiteDesign) -> String {
+    d.voters.map { "\($0.datacenter) \($0.count)" }.joined(separator: " + ")
+  }
+
+  static func name(_ d: SiteDesign) -> String {
+    if let e = d.ensemble { return "'\(e)'" }
+    return d.exists ? "(proposed)" : "(none possible)"
+  }
+
+  /// The rows of the side-by-side table: label, shared, independent.
+  static func rows(_ c: SiteComparison) -> [(String, String, String)] {
+    let s = c.shared
+    let i = c.independent
+    var rows: [(String, String, String)] = [
+      ("ensemble", name(s), name(i)),
+      ("voters", s.exists ? placement(s) : "-", i.exists ? placement(i) : "-"),
+      ("machines used", s.exists ? "\(s.machines)" : "-", i.exists ? "\(i.machines)" : "-"),
+      ("tolerated voter failures", s.exists ? "\(s.toleratedMachineFailures)" : "-", i.exists ? "\(i.toleratedMachineFailures)" : "-"),
+    ]
+    func cell(_ d: SiteDesign, _ b: Bool) -> String { d.exists ? yes(b) : "-" }
+    for (a, b) in zip(s.survivesLossOf, i.survivesLossOf) {
+      rows.append(("'\(c.site)' keeps it when '\(a.datacenter)' is lost", cell(s, a.survives), cell(i, b.survives)))
+    }
+    rows.append(("'\(c.site)' keeps it when cut off", cell(s, s.survivesSiteCutOff), cell(i, i.survivesSiteCutOff)))
+    rows.append(("other sites keep it when '\(c.site)' is lost", cell(s, s.othersSurviveSiteLoss), i.exists ? "n/a (local only)" : "-"))
+    rows.append(("globally unique registrations", yes(s.exists), i.exists ? "no (needs multi-registry)" : "-"))
+    return rows
+  }
+
+  /// `compare` as text.
+  public static func compareText(_ comparisons: [SiteComparison]) -> String {
+    if comparisons.isEmpty { return "No datacenter hosts apps: nothing to compare.\n" }
+    var out = ""
+    for c in comparisons {
+      out += "site '\(c.site)' (apps: \(c.apps.joined(separator: ", ")))\n"
+      let r = rows(c)
+      let w0 = r.map(\.0.count).max() ?? 0
+      let w1 = max(6, r.map(\.1.count).max() ?? 0)
+      out += "  " + "".padding(w0) + "  " + "shared".padding(w1) + "  independent\n"
+      for (label, a, b) in r { out += "  " + label.padding(w0) + "  " + a.padding(w1) + "  " + b + "\n" }
+      for d in [c.shared, c.independent] where d.assumption != nil {
+        out += "  \(d.kind.rawValue): \(d.assumption ?? "")\n"
+      }
+      out += "  recommendation: \(c.recommendation)\n\n"
+    }
+    return out
+  }
+
+  /// `compare --format json`.
+  public static func compareJSON(_ comparisons: [SiteComparison]) -> JSONValue {
+    func design(_ d: SiteDesign) -> JSONValue {
+      .object([
+        ("ensemble", .optional(d.ensemble)),
+        ("exists", .bool(d.exists)),
+        ("assumption", .optional(d.assumption)),
+        ("voters", .object(d.voters.map { ($0.datacenter, .int($0.count)) })),
+        ("machines", .int(d.machines)),
+        ("toleratedMachineFailures", .int(d.toleratedMachineFailures)),
+        ("survivesLossOf", .object(d.survivesLossOf.map { ($0.datacenter, .bool($0.survives)) })),
+        ("survivesSiteCutOff", .bool(d.survivesSiteCutOff)),
+        ("othersSurviveSiteLoss", .bool(d.othersSurviveSiteLoss)),
+        ("globallyUnique", .bool(d.exists && d.globallyUnique)),
+      ])
+    }
+    return .object([
+      (
+        "sites",
+        .array(
+          comparisons.map { c in
+            .object([
+              ("site", .string(c.site)), ("apps", .strings(c.apps)),
+              ("shared", design(c.shared)), ("independent", design(c.independent)),
+              ("recommendation", .string(c.recommendation)),
+            ])
+          })
+      )
+    ])
+  }
+
+  static func markdownTable(_ header: [String], _ rows: [[String]]) -> String {
+    func row(_ cells: [String]) -> String {
+      "| " + cells.map { $0.replacingAll("|", "\\|") }.joined(separator: " | ") + " |\n"
+    }
+    return row(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(row).joined()
+  }
+
+  /// The whole report: check, analyze, compare and connect, as text or Markdown.
+  public static func report(
+    _ t: ValidatedTopology, diagnostics: [Diagnostic], markdown: Bool
+  ) -> String {
+    let analysis = Analyzer.analyze(t)
+    let comparisons = Comparison.compare(t)
+    var out = ""
+    func heading(_ text: String, level: Int = 2) {
+      if markdown {
+        out += String(repeating: "#", count: level) + " \(text)\n\n"
+      } else {
+        out += text + "\n" + String(repeating: level == 1 ? "=" : "-", count: text.count) + "\n\n"
+      }
+    }
+    heading("quorate report: \(t.name)", level: 1)
+    out += "\(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps (from \(t.file)).\n\n"
+
+    heading("Check")
+    let warnings = diagnostics.filter { $0.severity == .warning }
+    if warnings.isEmpty {
+      out += "No warnings.\n\n"
+    } else {
+      for d in warnings.sortedByPosition() {
+        out += (markdown ? "- `\(d.code)` " : "- \(d.code) ") + "line \(d.range.start.line): \(d.message)\n"
+        if let help = d.help { out += "  help: \(help)\n" }
+      }
+      out += "\n"
+    }
+
+    heading("Ensembles")
+    if markdown {
+      out += markdownTable(
+        ["ensemble", "quorum", "voters", "observers", "tolerates", "critical datacenters", "minimal breaking datacenter sets"],
+        analysis.ensembles.map { e in
+          [
+            e.name, "\(e.quorum.rawValue) (\(e.requirement))", "\(e.voters)", "\(e.observers)",
+            "\(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")",
+            e.criticalDatacenters.isEmpty ? "none" : e.criticalDatacenters.joined(separator: ", "),
+            AnalysisRendering.setList(e.minimalBreakingDatacenterSets),
+          ]
+        }) + "\n"
+      for a in analysis.apps {
+        let lost = a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter)
+        let cut = a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter)
+        out += "- app **\(a.name)** (\(a.datacenter)): "
+        if lost.isEmpty && cut.isEmpty {
+          out += "keeps a registry through any single datacenter failure or cut\n"
+        } else {
+          let parts = [
+            lost.isEmpty ? nil : "when \(lost.joined(separator: ", ")) fails",
+            cut.isEmpty ? nil : "when \(cut.joined(separator: ", ")) is cut off",
+          ].compactMap { $0 }
+          out += "loses its registry " + parts.joined(separator: "; ") + "\n"
+        }
+      }
+      out += "\n"
+    } else {
+      out += AnalysisRendering.analyzeText(analysis, t).split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n") + "\n"
+    }
+
+    heading("Shared or independent, per site")
+    if markdown {
+      if comparisons.isEmpty { out += "No datacenter hosts apps.\n\n" }
+      for c in comparisons {
+        out += "### Site \(c.site)\n\nApps: \(c.apps.joined(separator: ", ")).\n\n"
+        out += markdownTable(["", "shared", "independent"], rows(c).map { [$0.0, $0.1, $0.2] }) + "\n"
+        for d in [c.shared, c.independent] where d.assumption != nil { out += "- \(d.kind.rawValue): \(d.assumption ?? "")\n" }
+        out += "- **Recommendation**: \(c.recommendation)\n\n"
+      }
+    } else {
+      out += compareText(comparisons)
+    }
+
+    heading("Connect strings")
+    if markdown {
+      for app in t.apps {
+        out += "### \(app.name)\n\n"
+        for r in ConnectStrings.addresses(app: app, in: t) {
+          out += "- registry `\(r.ensemble)`\n  - connect string: `\(r.connectString)`\n  - Dubbo address: `\(r.dubboAddress)`\n"
+        }
+        out += "\n"
+      }
+      if !t.apps.isEmpty { out += "The ZooKeeper client shuffles its server list once, so the order is not a preference.\n" }
+    } else {
+      out += ConnectStrings.text(t, apps: t.apps)
+    }
+    return out
+  }
+}
