@@ -66,7 +66,7 @@ let package = Package(
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
         "TopologyEmitters", "quorate",
       ],
-      exclude: ["Oracle"],
+      exclude: ["Oracle", "Golden"],
       swiftSettings: swiftSettings
     ),
   ]

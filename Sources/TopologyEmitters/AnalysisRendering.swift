@@ -104,7 +104,7 @@ public enum AnalysisRendering {
   public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
     var out = "Topology '\(t.name)': \(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps\n"
     for e in r.ensembles {
-      out += "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(e.voters) voters, \(e.observers) observers)\n"
+      out += "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(e.voters) voter\(e.voters == 1 ? "" : "s"), \(e.observers) observer\(e.observers == 1 ? "" : "s"))\n"
       out += "  placement:       " + e.placement.map {
         "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
           + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")

@@ -13,7 +13,7 @@ struct Quorate: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Check.self, Analyze.self, Compare.self, WhatIf.self, Connect.self, Report.self, Explain.self,
+      Check.self, Analyze.self, Compare.self, WhatIf.self, Connect.self, Emit.self, Report.self, Explain.self,
     ]
   )
 }
@@ -21,6 +21,8 @@ struct Quorate: ParsableCommand {
 @main
 enum Main {
   static func main() {
+    // A write past a file-size limit must fail with EFBIG and be reported, not kill us.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       var command = try Quorate.parseAsRoot()
       try command.run()
