@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""End to end: quorate's emitted configs on real ZooKeeper servers, with a real client.
+
+Emits topologies/loopback-2-2-1.yaml (five servers 2-2-1, each on its own 127.0.10.x address),
+starts Debian's ZooKeeper 3.8 from the emitted zoo.cfg/myid files, connects with kazoo using
+the connect string quorate emits, creates the chroot, writes and reads a znode. Then, for
+several what-if scenarios, kills exactly the servers the scenario fails and compares quorate's
+predicted quorum with what the surviving servers report over `srvr` (leader/follower, or not
+serving). Every process is killed on exit, also when something fails.
+
+Usage: /usr/bin/python3 Tests/e2e/zookeeper_e2e.py PATH/TO/quorate
+"""
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOPOLOGY = os.path.join(ROOT, "topologies", "loopback-2-2-1.yaml")
+ZK_JAR = "/usr/share/java/zookeeper.jar"
+PROCESSES = {}
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def kill_all():
+    for proc in list(PROCESSES.values()):
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+    PROCESSES.clear()
+
+
+atexit.register(kill_all)
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+
+
+def four_letter(host, port, word=b"srvr", timeout=1.0):
+    """The server's answer to a four-letter word, or None when nothing answers."""
+    try:
+        with socket.create_connection((host, port), timeout) as s:
+            s.settimeout(timeout)
+            s.sendall(word)
+            data = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        return data.decode(errors="replace")
+    except OSError:
+        return None
+
+
+def mode(host, port):
+    """'leader', 'follower', 'observer', 'not serving', or None when the server is gone."""
+    text = four_letter(host, port)
+    if text is None:
+        return None
+    for line in text.splitlines():
+        if line.startswith("Mode: "):
+            return line[len("Mode: "):].strip()
+    return "not serving"
+
+
+class Cluster:
+    def __init__(self, quorate, workdir):
+        self.quorate = quorate
+        self.workdir = workdir
+        out = os.path.join(workdir, "out")
+        data = os.path.join(workdir, "data")
+        run = subprocess.run([quorate, "emit", TOPOLOGY, "--output", out, "--data-dir", data],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            raise SystemExit("emit failed: " + run.stderr)
+        self.servers = {}
+        base = os.path.join(out, "servers", "registry")
+        for machine in sorted(os.listdir(base)):
+            cfg = os.path.join(base, machine, "zoo.cfg")
+            settings = dict(line.split("=", 1) for line in open(cfg).read().splitlines()
+                            if "=" in line and not line.startswith("#"))
+            os.makedirs(settings["dataDir"], exist_ok=True)
+            shutil.copy(os.path.join(base, machine, "myid"), os.path.join(settings["dataDir"], "myid"))
+            self.servers[machine] = (cfg, settings["clientPortAddress"], int(settings["clientPort"]))
+
+    def start(self, machine):
+        cfg, _, _ = self.servers[machine]
+        logfile = open(os.path.join(self.workdir, machine + ".log"), "ab")
+        PROCESSES[machine] = subprocess.Popen(
+            ["java", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", ZK_JAR,
+             "org.apache.zookeeper.server.quorum.QuorumPeerMain", cfg],
+            stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill(self, machine):
+        proc = PROCESSES.pop(machine)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    def modes(self, machines=None):
+        return {m: mode(h, p) for m, (_, h, p) in self.servers.items() if machines is None or m in machines}
+
+    def wait_for(self, predicate, timeout, what):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            last = self.modes()
+            if predicate(last):
+                return last
+            time.sleep(0.25)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}; modes: {last}")
+
+
+def serving(modes):
+    return {m for m, s in modes.items() if s in ("leader", "follower", "observer")}
+
+
+def quorate_json(quorate, *args):
+    run = subprocess.run([quorate, *args, "--format", "json"], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise AssertionError(f"quorate {' '.join(args)} failed: {run.stderr}")
+    return json.loads(run.stdout)
+
+
+def failed_machines(scenario, topology_machines):
+    failed = set()
+    for item in scenario:
+        kind, name = item.split(":", 1)
+        if kind == "machine":
+            failed.add(name)
+        elif kind == "dc":
+            failed |= {m for m, dc in topology_machines.items() if dc == name}
+    return failed
+
+
+def write_and_read(connect_string, timeout=15):
+    from kazoo.client import KazooClient
+    from kazoo.handlers.threading import KazooTimeoutError
+    client = KazooClient(hosts=connect_string, timeout=6.0)
+    try:
+        client.start(timeout=timeout)
+    except KazooTimeoutError:
+        return False
+    try:
+        path = client.create("/probe-", b"written by the end-to-end test", sequence=True)
+        data, _ = client.get(path)
+        return data == b"written by the end-to-end test"
+    finally:
+        client.stop()
+        client.close()
+
+
+def main():
+    quorate = os.path.abspath(sys.argv[1])
+    workdir = tempfile.mkdtemp(prefix="quorate-e2e-")
+    passed = failed = 0
+    try:
+        cluster = Cluster(quorate, workdir)
+        # Which datacenter each machine is in, from quorate's own analysis.
+        analysis = quorate_json(quorate, "analyze", TOPOLOGY)
+        connect = quorate_json(quorate, "connect", TOPOLOGY, "--app", "probe")
+        connect_string = connect["apps"][0]["registries"][0]["connectString"]
+        hosts, chroot = connect_string.split("/", 1)[0], "/" + connect_string.split("/", 1)[1]
+        placement = {"a1": "dc-a", "a2": "dc-a", "b1": "dc-b", "b2": "dc-b", "c1": "dc-c"}
+        assert [p["datacenter"] for p in analysis["ensembles"][0]["placement"]] == ["dc-a", "dc-b", "dc-c"]
+
+        for m in cluster.servers:
+            cluster.start(m)
+        modes = cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
+                                 "a leader and four followers")
+        log(f"ensemble up: {modes}")
+
+        # The real client, with the emitted connect string: create the chroot, then use it.
+        from kazoo.client import KazooClient
+        root = KazooClient(hosts=hosts, timeout=6.0)
+        root.start(timeout=30)
+        root.ensure_path(chroot)
+        root.stop()
+        root.close()
+        ok = write_and_read(connect_string)
+        log(f"kazoo with '{connect_string}': write and read {'ok' if ok else 'FAILED'}")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+
+        scenarios = [
+            ["dc:dc-c"],
+            ["dc:dc-b"],
+            ["machine:a1"],
+            ["dc:dc-a", "dc:dc-c"],
+            ["machine:a1", "machine:b1", "machine:c1"],
+            ["dc:dc-a"],
+        ]
+        for scenario in scenarios:
+            args = [a for item in scenario for a in ("--fail", item)]
+            prediction = quorate_json(quorate, "what-if", TOPOLOGY, *args)
+            predicted = prediction["ensembles"][0]["quorum"]
+            predicted_serving = set(prediction["ensembles"][0]["serving"])
+            down = failed_machines(scenario, placement)
+            for m in sorted(down):
+                cluster.kill(m)
+            survivors = set(cluster.servers) - down
+            try:
+                if predicted:
+                    observed = cluster.wait_for(
+                        lambda ms: sorted(str(ms[m]) for m in survivors) == sorted(["leader"] + ["follower"] * (len(survivors) - 1)),
+                        60, "the survivors to elect a leader")
+                    agreed = serving(observed) == predicted_serving and write_and_read(connect_string)
+                else:
+                    # Followers notice a lost leader within syncLimit x tickTime (2.5 s here);
+                    # then nobody may serve, and must keep not serving.
+                    cluster.wait_for(lambda ms: not serving({m: ms[m] for m in survivors}), 30,
+                                     "the survivors to stop serving")
+                    time.sleep(3)
+                    observed = cluster.modes(survivors)
+                    agreed = not serving(observed) and not predicted_serving
+            except AssertionError as e:
+                observed, agreed = str(e), False
+            log(f"what-if {' '.join(scenario)}: quorate predicts quorum={predicted} serving={sorted(predicted_serving)}; "
+                f"servers report {observed}: {'agree' if agreed else 'DISAGREE'}")
+            passed, failed = (passed + 1, failed) if agreed else (passed, failed + 1)
+            for m in sorted(down):
+                cluster.start(m)
+            cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
+                             "the ensemble to recover")
+    except Exception as e:  # report, count, and still clean up every process
+        log(f"FAILED: {type(e).__name__}: {e}")
+        failed += 1
+    finally:
+        kill_all()
+        shutil.rmtree(workdir, ignore_errors=True)
+    log(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
