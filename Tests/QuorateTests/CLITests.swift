@@ -155,3 +155,23 @@ import TopologyDiagnostics
     }
   }
 }
+
+@Suite struct DocsTests {
+  @Test(arguments: ["check", "analyze", "compare", "what-if", "connect", "emit", "report", "explain"])
+  func cliReferenceNamesEveryOption(command: String) throws {
+    let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/cli.md"), encoding: .utf8)
+    #expect(doc.contains("## \(command)"))
+    let help = try quorate(command, "--help").stdout
+    let options = Set(help.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "[" || $0 == "]" })
+      .filter { $0.hasPrefix("--") && $0 != "--help" && $0 != "--version" }
+      .map { String($0.prefix { $0 == "-" || $0.isLetter }) })
+    #expect(!options.isEmpty || command == "explain")
+    for o in options { #expect(doc.contains(o), "docs/cli.md does not mention \(command) \(o)") }
+  }
+
+  @Test func readmeExampleIsRealOutput() throws {
+    let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let r = try quorate("what-if", "topologies/two-dc-3-2.yaml", "--fail", "dc:idc-east")
+    #expect(readme.contains(r.stdout), "the README's what-if example is stale")
+  }
+}
