@@ -26,6 +26,14 @@ public struct SiteDesign: Sendable {
   public let survivesSiteCutOff: Bool
   /// Do the other sites keep it when this site is lost?
   public let othersSurviveSiteLoss: Bool
+  /// Write and read latency from the site (see ``LatencyModel``).
+  public let latency: LatencyModel.Figures
+  /// P(quorum), when availabilities are set.
+  public let availability: Double?
+  /// For each other datacenter whose loss leaves the site's clients a fail-over that can
+  /// outlast their session: the datacenter, the worst case and the budget `T - R` (ms), and the
+  /// probability for a client on a lost server.
+  public let failoverRisks: [(datacenter: String, worstMs: Int, budgetMs: Int, probability: Double)]
   /// Only a shared ensemble registers every provider in one place.
   public var globallyUnique: Bool { kind == .shared }
 }
@@ -45,6 +53,7 @@ public enum Comparison {
   struct Votes {
     let system: QuorumSystem
     let memberDC: [Int]
+    let memberMachine: [Int]
 
     /// Whether the members in `datacenters` hold a quorum.
     func quorum(among datacenters: Set<Int>) -> Bool {
@@ -85,8 +94,19 @@ public enum Comparison {
 
   static func evaluate(
     _ kind: SiteDesign.Kind, name: String?, assumption: String?, votes: Votes, members: Int,
-    site s: Int, in t: ValidatedTopology, all: Set<Int>
+    site s: Int, in t: ValidatedTopology, all: Set<Int>, sessionBounds: (Int, Int) = (4000, 40_000)
   ) -> SiteDesign {
+    // The site's clients list every member (connect: all); the shortest requested session is
+    // the worst. Proposals assume ZooKeeper's default bounds (tickTime 2000ms: 4s to 40s).
+    let requested = t.apps.filter { $0.datacenter == s }.map(\.requestedSessionTimeoutMs).min() ?? 60_000
+    let negotiated = min(max(requested, sessionBounds.0), sessionBounds.1)
+    let model = FailoverModel(requestedMs: requested, negotiatedMs: negotiated, servers: votes.memberDC.count)
+    var risks: [(String, Int, Int, Double)] = []
+    for d in t.datacenters.indices where d != s {
+      let k = votes.memberDC.filter { $0 == d }.count
+      guard k >= 1, k < votes.memberDC.count, model.risksExpiry(unreachable: k) else { continue }
+      risks.append((t.datacenters[d].name, model.worstCaseMs(unreachable: k), model.budgetMs, model.expiryProbability(unreachable: k)))
+    }
     var perDC: [(String, Int)] = []
     for d in t.datacenters.indices {
       let n = votes.memberDC.indices.filter { votes.memberDC[$0] == d && votes.system.memberGroup[$0] != nil }.count
@@ -98,20 +118,29 @@ public enum Comparison {
       exists: true, toleratedMachineFailures: votes.system.toleratedFailures,
       survivesLossOf: others.map { (t.datacenters[$0].name, votes.quorum(among: all.subtracting([$0]))) },
       survivesSiteCutOff: votes.quorum(among: [s]),
-      othersSurviveSiteLoss: votes.quorum(among: all.subtracting([s])))
+      othersSurviveSiteLoss: votes.quorum(among: all.subtracting([s])),
+      latency: LatencyModel.figures(
+        site: s, memberDC: votes.memberDC, isVoter: votes.system.memberGroup.map { $0 != nil },
+        system: votes.system, rtt: t.rtt),
+      availability: AvailabilityModel.quorumProbability(system: votes.system, machines: votes.memberMachine, in: t),
+      failoverRisks: risks)
   }
 
   static func design(
     _ kind: SiteDesign.Kind, declared e: Ensemble, site s: Int, in t: ValidatedTopology, all: Set<Int>
   ) -> SiteDesign {
-    let votes = Votes(system: QuorumSystem(e), memberDC: e.members.map { t.machines[$0.machine].datacenter })
-    return evaluate(kind, name: e.name, assumption: nil, votes: votes, members: e.members.count, site: s, in: t, all: all)
+    let votes = Votes(
+      system: QuorumSystem(e), memberDC: e.members.map { t.machines[$0.machine].datacenter },
+      memberMachine: e.members.map(\.machine))
+    return evaluate(
+      kind, name: e.name, assumption: nil, votes: votes, members: e.members.count, site: s, in: t,
+      all: all, sessionBounds: (e.minSessionTimeoutMs, e.maxSessionTimeoutMs))
   }
 
-  static func majority(_ dcs: [Int]) -> Votes {
+  static func majority(_ machines: [Int], in t: ValidatedTopology) -> Votes {
     Votes(
-      system: QuorumSystem(memberGroup: dcs.map { _ in 0 }, memberWeight: dcs.map { _ in 1 }, groupCount: 1),
-      memberDC: dcs)
+      system: QuorumSystem(memberGroup: machines.map { _ in 0 }, memberWeight: machines.map { _ in 1 }, groupCount: 1),
+      memberDC: machines.map { t.machines[$0].datacenter }, memberMachine: machines)
   }
 
   static func impossible(_ kind: SiteDesign.Kind, _ why: String, site s: Int, in t: ValidatedTopology) -> SiteDesign {
@@ -119,7 +148,9 @@ public enum Comparison {
       kind: kind, ensemble: nil, assumption: why, voters: [], machines: 0, exists: false,
       toleratedMachineFailures: -1,
       survivesLossOf: t.datacenters.indices.filter { $0 != s }.map { (t.datacenters[$0].name, false) },
-      survivesSiteCutOff: false, othersSurviveSiteLoss: false)
+      survivesSiteCutOff: false, othersSurviveSiteLoss: false,
+      latency: LatencyModel.Figures(bestWriteMs: nil, worstWriteMs: nil, readMs: nil, localReads: false),
+      availability: nil, failoverRisks: [])
   }
 
   /// The smallest shared ensemble that survives any one datacenter: one voter in each of three
@@ -141,11 +172,12 @@ public enum Comparison {
         "only \(names) have machines: an ensemble over two datacenters cannot survive losing either; add a third site with one tiebreaker voter (2+2+1)",
         site: s, in: t)
     }
-    let picks = chosen.map { t.machines[t.datacenters[$0].machines[0]].name }
+    let machines = chosen.map { t.datacenters[$0].machines[0] }
+    let picks = machines.map { t.machines[$0].name }
     return evaluate(
       .shared, name: nil,
       assumption: "proposed: 3 voters, one in each of \(chosen.map { "'\(t.datacenters[$0].name)'" }.joined(separator: ", ")) (on \(picks.joined(separator: ", "))): the smallest ensemble that survives any one datacenter",
-      votes: majority(chosen), members: 3, site: s, in: t, all: all)
+      votes: majority(machines, in: t), members: 3, site: s, in: t, all: all)
   }
 
   /// The smallest independent ensemble that tolerates a machine failure: 3 voters in the site.
@@ -161,7 +193,7 @@ public enum Comparison {
     return evaluate(
       .independent, name: nil,
       assumption: "proposed: 3 voters on \(picks.joined(separator: ", ")) in '\(t.datacenters[s].name)' (own ports if they already serve another ensemble)",
-      votes: majority([s, s, s]), members: 3, site: s, in: t, all: all)
+      votes: majority(Array(machines.prefix(3)), in: t), members: 3, site: s, in: t, all: all)
   }
 
   static func recommend(

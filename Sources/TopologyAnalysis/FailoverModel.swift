@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 public import TopologyModel
 
 /// The ZooKeeper client's timing when its server becomes unreachable (worst case and odds).
@@ -82,7 +85,7 @@ public struct FailoverModel: Sendable {
     if x >= Double(n) { return 1 }
     if n > 20 {
       let z = (x - Double(n) / 2) / (Double(n) / 12).squareRoot()
-      return 0.5 * (1 + erfApprox(z / 2.squareRoot()))
+      return 0.5 * (1 + Glibc.erf(z / 2.squareRoot()))
     }
     var sum = 0.0
     var binomial = 1.0
@@ -90,7 +93,7 @@ public struct FailoverModel: Sendable {
     for i in 1...n { factorial *= Double(i) }
     var k = 0
     while Double(k) <= x && k <= n {
-      let term = binomial * pow(x - Double(k), n)
+      let term = binomial * power(x - Double(k), n)
       sum += k % 2 == 0 ? term : -term
       binomial = binomial * Double(n - k) / Double(k + 1)
       k += 1
@@ -98,37 +101,10 @@ public struct FailoverModel: Sendable {
     return min(1, max(0, sum / factorial))
   }
 
-  static func pow(_ base: Double, _ exponent: Int) -> Double {
+  static func power(_ base: Double, _ exponent: Int) -> Double {
     var r = 1.0
     for _ in 0..<exponent { r *= base }
     return r
   }
 
-  /// Abramowitz-Stegun 7.1.26 (absolute error below 1.5e-7).
-  static func erfApprox(_ x: Double) -> Double {
-    let sign: Double = x < 0 ? -1 : 1
-    let t = 1 / (1 + 0.3275911 * abs(x))
-    let y =
-      1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
-        + 0.254829592) * t * expApprox(-x * x)
-    return sign * y
-  }
-
-  static func expApprox(_ x: Double) -> Double {
-    // exp via repeated squaring of a Taylor series on x / 2^k (no Foundation needed).
-    var k = 0
-    var y = x
-    while abs(y) > 0.5 {
-      y /= 2
-      k += 1
-    }
-    var term = 1.0
-    var sum = 1.0
-    for i in 1...20 {
-      term *= y / Double(i)
-      sum += term
-    }
-    for _ in 0..<k { sum *= sum }
-    return sum
-  }
 }

@@ -10,14 +10,32 @@ public enum AnalysisRendering {
   public static func analyzeJSON(_ r: AnalysisReport, _ t: ValidatedTopology) -> JSONValue {
     .object([
       ("topology", .string(t.name)),
-      ("ensembles", .array(r.ensembles.map { ensembleJSON($0) })),
+      ("ensembles", .array(r.ensembles.map { ensembleJSON($0, t) })),
       ("apps", .array(r.apps.map { appJSON($0, t) })),
     ])
   }
 
   static func sets(_ s: [[String]]) -> JSONValue { .array(s.map { .strings($0) }) }
 
-  static func ensembleJSON(_ e: EnsembleReport) -> JSONValue {
+  /// `{probability, nines, downtimeSecondsPerYear}`, or null when availabilities are not set.
+  static func availabilityJSON(_ p: Double?) -> JSONValue {
+    guard let p else { return .null }
+    return .object([
+      ("probability", .double(p)), ("nines", .double(AvailabilityModel.nines(p))),
+      ("downtimeSecondsPerYear", .double(AvailabilityModel.downtimePerYear(p))),
+    ])
+  }
+
+  /// "99.999624% (5.4 nines, 2m downtime a year)".
+  static func availabilityText(_ p: Double) -> String {
+    let n = AvailabilityModel.nines(p)
+    let tenths = Int((n * 10).rounded())
+    let seconds = Int(AvailabilityModel.downtimePerYear(p).rounded())
+    let downtime = seconds >= 3600 ? "\(seconds / 3600)h\(seconds % 3600 / 60)m" : (seconds >= 60 ? "\(seconds / 60)m" : "\(seconds)s")
+    return "\(AvailabilityModel.percent(p)) (\(tenths / 10).\(tenths % 10) nines, about \(downtime) down a year)"
+  }
+
+  static func ensembleJSON(_ e: EnsembleReport, _ t: ValidatedTopology) -> JSONValue {
     .object([
       ("name", .string(e.name)),
       ("quorumRule", .string(e.quorum.rawValue)),
@@ -25,6 +43,7 @@ public enum AnalysisRendering {
       ("observers", .int(e.observers)),
       ("requirement", .string(e.requirement)),
       ("toleratedMachineFailures", .int(e.toleratedMachineFailures)),
+      ("availability", availabilityJSON(AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t))),
       ("criticalDatacenters", .strings(e.criticalDatacenters)),
       ("survivesAnyDatacenterFailure", .bool(e.survivesAnyDatacenterFailure)),
       ("minimalBreakingDatacenterSets", sets(e.minimalBreakingDatacenterSets)),
@@ -85,6 +104,7 @@ public enum AnalysisRendering {
       ("name", .string(a.name)),
       ("datacenter", .string(a.datacenter)),
       ("registries", .array(registries)),
+      ("registryAvailability", availabilityJSON(AvailabilityModel.registryProbability(app: app, in: t))),
       ("datacenterFailures", outcomes(a.failures)),
       ("isolations", outcomes(a.isolations)),
       ("losesRegistryWhenFailed", .strings(a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
@@ -111,6 +131,9 @@ public enum AnalysisRendering {
       }.joined(separator: ", ") + "\n"
       out += "  quorum needs:    \(e.requirement)\n"
       out += "  tolerates:       any \(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")\n"
+      if let p = AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t) {
+        out += "  availability:    \(availabilityText(p))\n"
+      }
       out += "  critical DCs:    \(list(e.criticalDatacenters))"
       out += e.survivesAnyDatacenterFailure ? " (survives any single datacenter failure)\n" : "\n"
       out += "  breaking DC sets: \(setList(e.minimalBreakingDatacenterSets))"
@@ -140,6 +163,9 @@ public enum AnalysisRendering {
         out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
         if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
         out += ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs))\n"
+      }
+      if let p = AvailabilityModel.registryProbability(app: app, in: t) {
+        out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
       }
       for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)] {
         out += "  \(label):\n"

@@ -6,6 +6,16 @@ public import TopologyModel
 public enum ReportRendering {
   static func yes(_ b: Bool) -> String { b ? "yes" : "no" }
 
+  /// Milliseconds for people: `1.5ms`, `28ms`.
+  static func ms(_ v: Double) -> String { Duration.format(milliseconds: v) }
+
+  /// Nines with one decimal.
+  static func nines(_ p: Double) -> String {
+    let n = AvailabilityModel.nines(p)
+    let tenths = Int((n * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10)"
+  }
+
   static func placement(_ d: SiteDesign) -> String {
     d.voters.map { "\($0.datacenter) \($0.count)" }.joined(separator: " + ")
   }
@@ -31,6 +41,32 @@ public enum ReportRendering {
     }
     rows.append(("'\(c.site)' keeps it when cut off", cell(s, s.survivesSiteCutOff), cell(i, i.survivesSiteCutOff)))
     rows.append(("other sites keep it when '\(c.site)' is lost", cell(s, s.othersSurviveSiteLoss), i.exists ? "n/a (local only)" : "-"))
+    func latency(_ d: SiteDesign) -> String {
+      guard d.exists else { return "-" }
+      guard let best = d.latency.bestWriteMs, let worst = d.latency.worstWriteMs else { return "unknown (missing links)" }
+      return best == worst ? "\(ms(best))" : "\(ms(best)) to \(ms(worst))"
+    }
+    func reads(_ d: SiteDesign) -> String {
+      guard d.exists else { return "-" }
+      if d.latency.localReads { return "local" }
+      return d.latency.readMs.map { "remote, \(ms($0))" } ?? "remote, unknown"
+    }
+    func availability(_ d: SiteDesign) -> String {
+      guard d.exists else { return "-" }
+      guard let p = d.availability else { return "not set" }
+      return "\(AvailabilityModel.percent(p)) (\(nines(p)) nines)"
+    }
+    func failover(_ d: SiteDesign) -> String {
+      guard d.exists else { return "-" }
+      if d.failoverRisks.isEmpty { return "none" }
+      return d.failoverRisks.map {
+        "'\($0.datacenter)' lost: \(AnalysisLints.fmt($0.worstMs)) > \(AnalysisLints.fmt($0.budgetMs)) (\(AnalysisLints.percent($0.probability)))"
+      }.joined(separator: "; ")
+    }
+    rows.append(("write latency from '\(c.site)' (by leader)", latency(s), latency(i)))
+    rows.append(("reads from '\(c.site)'", reads(s), reads(i)))
+    rows.append(("quorum availability", availability(s), availability(i)))
+    rows.append(("SESSION_EXPIRED risk in fail-over", failover(s), failover(i)))
     rows.append(("globally unique registrations", yes(s.exists), i.exists ? "no (needs multi-registry)" : "-"))
     return rows
   }
@@ -68,6 +104,26 @@ public enum ReportRendering {
         ("survivesSiteCutOff", .bool(d.survivesSiteCutOff)),
         ("othersSurviveSiteLoss", .bool(d.othersSurviveSiteLoss)),
         ("globallyUnique", .bool(d.exists && d.globallyUnique)),
+        (
+          "latency",
+          .object([
+            ("bestWriteMs", d.latency.bestWriteMs.map { .double($0) } ?? .null),
+            ("worstWriteMs", d.latency.worstWriteMs.map { .double($0) } ?? .null),
+            ("readMs", d.latency.readMs.map { .double($0) } ?? .null),
+            ("localReads", .bool(d.latency.localReads)),
+          ])
+        ),
+        ("availability", d.availability.map { .double($0) } ?? .null),
+        (
+          "failoverRisks",
+          .array(
+            d.failoverRisks.map {
+              .object([
+                ("datacenter", .string($0.datacenter)), ("worstCaseMs", .int($0.worstMs)),
+                ("budgetMs", .int($0.budgetMs)), ("probability", .double($0.probability)),
+              ])
+            })
+        ),
       ])
     }
     return .object([
