@@ -6,12 +6,18 @@ starts Debian's ZooKeeper 3.8 from the emitted zoo.cfg/myid files, connects with
 the connect string quorate emits, creates the chroot, writes and reads a znode. Then, for
 several what-if scenarios, kills exactly the servers the scenario fails and compares quorate's
 predicted quorum with what the surviving servers report over `srvr` (leader/follower, or not
-serving). Every process is killed on exit, also when something fails.
+serving). Finally it measures client fail-over: ZooKeeper's own Java client (the one whose
+timing quorate models) connects with a 6 s session, the server it talks to (and, in a second
+run, one more) is frozen with SIGSTOP, so it stays reachable for TCP but never answers, and the
+time until the client notices and until it is connected again is compared with the model's
+bounds. Every process is killed on exit, also when something fails.
 
 Usage: /usr/bin/python3 Tests/e2e/zookeeper_e2e.py PATH/TO/quorate
 """
 import atexit
 import json
+import queue
+import threading
 import os
 import shutil
 import signal
@@ -160,6 +166,71 @@ def write_and_read(connect_string, timeout=15):
         client.close()
 
 
+def compile_probe(workdir):
+    """Compiles Tests/QuorateTests/Oracle/FailoverProbe.java against zookeeper.jar."""
+    source = os.path.join(ROOT, "Tests", "QuorateTests", "Oracle", "FailoverProbe.java")
+    out = os.path.join(workdir, "probe")
+    os.makedirs(out, exist_ok=True)
+    subprocess.run(["javac", "-cp", ZK_JAR, "-d", out, source], check=True, capture_output=True)
+    return out
+
+
+def measure_failover(cluster, classes, connect_string, session_ms, extra_stops, placement):
+    """Freezes the client's server (and `extra_stops` more of its list); returns the timings."""
+    probe = subprocess.Popen(["java", "-Xmx64m", "-cp", f"{classes}:{ZK_JAR}", "FailoverProbe",
+                              connect_string, str(session_ms)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True, start_new_session=True)
+    PROCESSES["probe"] = probe
+    lines = queue.Queue()
+    current = {"remote": "-"}
+
+    def read():
+        for line in probe.stdout:
+            words = line.split()
+            if words and words[0] == "REMOTE":
+                current["remote"] = words[2]
+            elif words:
+                lines.put((time.monotonic(), words))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def next_event(states, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                t, words = lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if words[0] == "EVENT" and words[2] in states:
+                return t, words
+        raise AssertionError(f"no {states} event within {timeout}s")
+
+    frozen = []
+    try:
+        _, words = next_event({"SyncConnected"}, 30)
+        negotiated = int(words[5])
+        time.sleep(3)  # steady state: pings every ~R/2 - 1 s
+        remote = current["remote"]
+        connected = next(m for m, (_, h, _) in cluster.servers.items() if h == remote)
+        # Freeze the connected server and, for the second run, one more listed server.
+        others = [m for m in sorted(cluster.servers) if m != connected]
+        frozen = [connected] + others[:extra_stops]
+        t0 = time.monotonic()
+        for m in frozen:
+            os.killpg(PROCESSES[m].pid, signal.SIGSTOP)
+        t_notice, _ = next_event({"Disconnected"}, 30)
+        t_back, words = next_event({"SyncConnected", "Expired"}, 30)
+        return {"frozen": frozen, "negotiated": negotiated, "notice": (t_notice - t0) * 1000,
+                "back": (t_back - t0) * 1000, "expired": words[2] == "Expired"}
+    finally:
+        for m in frozen:
+            os.killpg(PROCESSES[m].pid, signal.SIGCONT)
+        probe.stdin.close()
+        probe.wait(timeout=10)
+        PROCESSES.pop("probe", None)
+
+
 def main():
     quorate = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="quorate-e2e-")
@@ -229,6 +300,32 @@ def main():
             passed, failed = (passed + 1, failed) if agreed else (passed, failed + 1)
             for m in sorted(down):
                 cluster.start(m)
+            cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
+                             "the ensemble to recover")
+        # Client fail-over against the model (facts sections 1.2 and 2).
+        classes = compile_probe(workdir)
+        session_ms = 6000
+        for extra in (0, 1):
+            k = 1 + extra
+            prediction = quorate_json(quorate, "what-if", TOPOLOGY, *[a for m in ["a1", "b1"][:k] for a in ("--fail", "machine:" + m)])
+            registry = prediction["apps"][0]["registries"][0]
+            t, n = registry["sessionTimeoutMs"], registry["listed"]
+            r_ms, c_ms = t * 2 // 3, t // n
+            ping_ms = r_ms // 2 - 1000  # ClientCnxn pings when idle for readTimeout/2 - 1 s
+            worst = (k - 1) * (c_ms + 1000) + 1000
+            slack = 400  # scheduling, JVM and TCP on a shared 2-core machine
+            result = measure_failover(cluster, classes, connect_string, session_ms, extra, placement)
+            notice_ok = r_ms - ping_ms - slack <= result["notice"] <= r_ms + slack
+            failover = result["back"] - result["notice"]
+            failover_ok = failover <= worst + slack
+            # The model promises survival when even the worst case fits in T - R.
+            survival_ok = result["expired"] is False or worst > t - r_ms
+            ok = result["negotiated"] == t and notice_ok and failover_ok and survival_ok
+            log(f"fail-over with {k} of {n} servers frozen {result['frozen']}: T={result['negotiated']}ms; "
+                f"noticed after {result['notice']:.0f}ms (model: {r_ms - ping_ms}..{r_ms}ms), "
+                f"connected again {failover:.0f}ms later (model worst case {worst}ms, T-R={t - r_ms}ms); "
+                f"session {'EXPIRED' if result['expired'] else 'survived'}: {'agree' if ok else 'DISAGREE'}")
+            passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
             cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
                              "the ensemble to recover")
     except Exception as e:  # report, count, and still clean up every process

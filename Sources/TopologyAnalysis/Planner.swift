@@ -1,0 +1,169 @@
+public import TopologyModel
+
+/// What a plan must survive.
+public enum SurvivalGoal: Sendable, Equatable, CustomStringConvertible {
+  /// The loss of any one datacenter.
+  case datacenter
+  /// The loss of any one rack (a machine without a rack counts as a rack of its own).
+  case rack
+  /// The loss of any N machines.
+  case machines(Int)
+
+  /// Parses `datacenter`, `rack` or `machines:N`.
+  public init?(argument: String) {
+    switch argument {
+    case "datacenter", "dc": self = .datacenter
+    case "rack": self = .rack
+    default:
+      guard argument.hasPrefix("machines:"), let n = Int(argument.dropFirst(9)), n >= 0 else { return nil }
+      self = .machines(n)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .datacenter: "the loss of any one datacenter"
+    case .rack: "the loss of any one rack"
+    case .machines(let n): "the loss of any \(n) machine\(n == 1 ? "" : "s")"
+    }
+  }
+}
+
+/// A voter placement that meets the goals, or why none exists.
+public struct PlanResult: Sendable {
+  /// The ensemble's name in the snippet.
+  public let name: String
+  public let goals: [SurvivalGoal]
+  /// Chosen voters and observers (machine indices), empty when no plan exists.
+  public let voters: [Int]
+  public let observers: [Int]
+  /// Why no plan exists, or notes on the plan.
+  public let explanation: [String]
+  /// Whether a plan was found.
+  public var found: Bool { !voters.isEmpty }
+  /// Voter failures the plan tolerates.
+  public let toleratedFailures: Int
+
+  public init(name: String, goals: [SurvivalGoal], voters: [Int], observers: [Int], explanation: [String], toleratedFailures: Int) {
+    self.name = name
+    self.goals = goals
+    self.voters = voters
+    self.observers = observers
+    self.explanation = explanation
+    self.toleratedFailures = toleratedFailures
+  }
+}
+
+/// Finds the smallest majority ensemble that meets survival goals on the topology's machines.
+public enum Planner {
+  public static func plan(
+    _ t: ValidatedTopology, ensemble: String?, goals: [SurvivalGoal], maxVoters: Int
+  ) -> PlanResult {
+    let name = ensemble ?? "planned"
+    let existing = ensemble.flatMap { t.ensembleIndex($0) }.map { t.ensembles[$0] }
+    let preferred = Set(existing?.members.map(\.machine) ?? [])
+    let sites = Set(t.apps.map(\.datacenter))
+    let withMachines = t.datacenters.indices.filter { !t.datacenters[$0].machines.isEmpty }
+    let needDC = goals.contains(.datacenter)
+    let needRack = goals.contains(.rack)
+    let needMachines = goals.compactMap { if case .machines(let n) = $0 { n } else { nil } }.max() ?? 0
+
+    var notes: [String] = []
+    if needDC && withMachines.count < 3 {
+      let names = withMachines.map { "'\(t.datacenters[$0].name)'" }.joined(separator: " and ")
+      notes.append(
+        "surviving the loss of any datacenter needs voters in at least three: only \(names.isEmpty ? "none" : names) \(withMachines.count == 1 ? "has" : "have") machines. With two datacenters one always holds at least half of the votes, so losing it loses the quorum.")
+      let pair = withMachines.count == 2 ? "2 voters in each of \(names)" : "2 voters in each of two datacenters"
+      notes.append(
+        "add a third site with a single tiebreaker voter (the 2.5-datacenter pattern): \(pair) and 1 in the new site, which tolerates any one datacenter and 2 machines")
+      return PlanResult(name: name, goals: goals, voters: [], observers: [], explanation: notes, toleratedFailures: -1)
+    }
+    var n = max(3, 2 * needMachines + 1)
+    if n % 2 == 0 { n += 1 }
+    while n <= maxVoters {
+      let cap = (n - 1) / 2  // voters one domain may hold and still leave a majority
+      if let chosen = place(n: n, t: t, dcCap: needDC ? cap : n, rackCap: needRack ? cap : n, preferred: preferred, sites: sites) {
+        // Observers where clients are and no voter is: up to two per site.
+        var observers: [Int] = []
+        for d in t.datacenters.indices where sites.contains(d) && !chosen.contains(where: { t.machines[$0].datacenter == d }) {
+          observers += t.datacenters[d].machines.filter { !chosen.contains($0) }.prefix(2)
+        }
+        if n == 2 * needMachines + 1 || n == 3 {
+          notes.append("\(n) voters is the smallest odd count that tolerates \((n - 1) / 2) failure\((n - 1) / 2 == 1 ? "" : "s")")
+        } else {
+          notes.append("fewer than \(n) voters cannot be spread so that no datacenter or rack holds a majority on these machines")
+        }
+        if needRack && t.machines.contains(where: { $0.rack == nil }) {
+          notes.append("machines without a rack are counted as racks of their own")
+        }
+        if !observers.isEmpty {
+          notes.append("observers serve reads locally where apps run without a voter; they do not vote")
+        }
+        return PlanResult(name: name, goals: goals, voters: chosen, observers: observers, explanation: notes, toleratedFailures: cap)
+      }
+      n += 2
+    }
+    let available = t.machines.count
+    notes.append(
+      available < max(3, 2 * needMachines + 1)
+        ? "the goals need at least \(max(3, 2 * needMachines + 1)) voters, and the topology has \(available) machines"
+        : "no placement of at most \(maxVoters) voters meets the goals on these machines (raise --max-voters, or add machines in more datacenters and racks)")
+    return PlanResult(name: name, goals: goals, voters: [], observers: [], explanation: notes, toleratedFailures: -1)
+  }
+
+  /// Balanced greedy filling under per-datacenter and per-rack caps. Racks nest inside
+  /// datacenters (a laminar family), so filling the least-filled domain first finds a
+  /// placement whenever one exists.
+  static func place(
+    n: Int, t: ValidatedTopology, dcCap: Int, rackCap: Int, preferred: Set<Int>, sites: Set<Int>
+  ) -> [Int]? {
+    func rack(_ m: Int) -> String { t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)" }
+    var chosen: [Int] = []
+    var perDC: [Int: Int] = [:]
+    var perRack: [String: Int] = [:]
+    while chosen.count < n {
+      var best: (score: (Int, Int, Int, Int, Int), machine: Int)?
+      for m in t.machines.indices where !chosen.contains(m) {
+        let d = t.machines[m].datacenter
+        guard perDC[d, default: 0] < dcCap, perRack[rack(m), default: 0] < rackCap else { continue }
+        // Fewest voters in its datacenter, then in its rack; existing members and sites first.
+        let score = (perDC[d, default: 0], perRack[rack(m), default: 0], preferred.contains(m) ? 0 : 1, sites.contains(d) ? 0 : 1, m)
+        if let current = best, !(score < current.score) { continue }
+        best = (score, m)
+      }
+      guard let pick = best?.machine else { return nil }
+      chosen.append(pick)
+      perDC[t.machines[pick].datacenter, default: 0] += 1
+      perRack[rack(pick), default: 0] += 1
+    }
+    return chosen.sorted()
+  }
+
+  /// Re-checks a plan with the quorum engine: every goal must hold.
+  public static func verify(_ r: PlanResult, in t: ValidatedTopology) -> Bool {
+    guard r.found else { return false }
+    let system = QuorumSystem(memberGroup: r.voters.map { _ in 0 }, memberWeight: r.voters.map { _ in 1 }, groupCount: 1)
+    let everyone = Set(r.voters.indices)
+    for goal in r.goals {
+      switch goal {
+      case .machines(let k):
+        if system.toleratedFailures < k { return false }
+      case .datacenter:
+        for d in t.datacenters.indices {
+          let alive = everyone.filter { t.machines[r.voters[$0]].datacenter != d }
+          if !system.hasQuorum(members: alive) { return false }
+        }
+      case .rack:
+        let racks = Set(r.voters.map { m in t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)" })
+        for rack in racks {
+          let alive = everyone.filter { i in
+            let m = r.voters[i]
+            return (t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)") != rack
+          }
+          if !system.hasQuorum(members: alive) { return false }
+        }
+      }
+    }
+    return true
+  }
+}
