@@ -9,7 +9,7 @@ BUILD_PACKAGES := libyaml-dev pkg-config
 TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless
 TOPOLOGY ?= topologies/payments-prod.yaml
 
-.PHONY: run test build release deps test-deps docs check-topologies contract clean
+.PHONY: run test build release deps test-deps docs check-topologies contract bench clean
 
 # Installs Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -51,6 +51,10 @@ check-topologies:
 contract:
 	python3 ../shared/tools/contract-check.py .build/debug/quorate || \
 	  { [ ! -f ../shared/tools/contract-check.py ] && echo "contract check skipped: ../shared not present"; }
+
+# Speed figures on a generated estate of thousands of machines, as ratios against reading it.
+bench: deps
+	$(SWIFT) run -c release quorate-bench
 
 # Regenerates docs/diagnostics.md from the catalogue (a test fails when it is stale).
 docs: build

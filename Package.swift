@@ -59,6 +59,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // MARK: Benchmarks (make bench): figures as ratios against reading the same file
+    .executableTarget(
+      name: "quorate-bench",
+      dependencies: ["TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters"],
+      path: "Benchmarks/quorate-bench",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: Tests
     .testTarget(
       name: "QuorateTests",

@@ -39,7 +39,8 @@ public struct EnsembleReport: Sendable {
   public let splits: [SplitOutcome]
 }
 
-/// How an app fares when one datacenter fails or is cut off.
+/// How an app fares when one datacenter fails or is cut off. Only datacenters that hold a
+/// server of one of its registries, or its own, are listed: the others change nothing.
 public struct AppReport: Sendable {
   public let app: Int
   public let name: String
@@ -66,20 +67,37 @@ public enum Analyzer {
   public static func analyze(_ t: ValidatedTopology) -> AnalysisReport {
     let evaluator = ScenarioEvaluator(t)
     let ensembles = t.ensembles.indices.map { ensembleReport($0, t, evaluator.system($0)) }
+    // A datacenter that holds no server of an app's registries, and is not its own, changes
+    // nothing for it: only those pairs are evaluated, with each ensemble's outcome per
+    // scenario computed once. The cost grows with the estate, not with its square.
+    let memberDCs: [Set<Int>] = t.ensembles.map { e in Set(e.members.map { t.machines[$0.machine].datacenter }) }
+    var failedOutcome: [Int: [Int: EnsembleOutcome]] = [:]  // datacenter -> ensemble -> outcome
+    var isolatedOutcome: [Int: [Int: EnsembleOutcome]] = [:]
+    func scenario(_ d: Int, isolate: Bool) -> FailureScenario {
+      var s = FailureScenario(datacenterCount: t.datacenters.count)
+      if isolate { s.sides[d] = 1 } else { s.failedDatacenters = [d] }
+      return s
+    }
+    func outcome(_ ei: Int, _ d: Int, isolate: Bool) -> EnsembleOutcome {
+      if let o = (isolate ? isolatedOutcome : failedOutcome)[d]?[ei] { return o }
+      let o = evaluator.evaluate(ensemble: ei, scenario(d, isolate: isolate))
+      if isolate { isolatedOutcome[d, default: [:]][ei] = o } else { failedOutcome[d, default: [:]][ei] = o }
+      return o
+    }
     let apps = t.apps.indices.map { ai -> AppReport in
       let app = t.apps[ai]
+      let relevant = app.registries.reduce(into: Set([app.datacenter])) { $0.formUnion(memberDCs[$1]) }
       var failures: [(String, AppOutcome)] = []
       var isolations: [(String, AppOutcome)] = []
-      for d in t.datacenters.indices {
-        var s = FailureScenario(datacenterCount: t.datacenters.count)
-        s.failedDatacenters = [d]
+      for d in relevant.sorted() {
         if d != app.datacenter {
-          failures.append((t.datacenters[d].name, evaluator.evaluate(s).apps[ai]))
+          let s = scenario(d, isolate: false)
+          failures.append((t.datacenters[d].name, evaluator.evaluate(app: ai, s) { outcome($0, d, isolate: false) }))
         }
-        guard t.datacenters.count > 1 else { continue }
-        var iso = FailureScenario(datacenterCount: t.datacenters.count)
-        iso.sides[d] = 1
-        isolations.append((t.datacenters[d].name, evaluator.evaluate(iso).apps[ai]))
+        if t.datacenters.count > 1 {
+          let s = scenario(d, isolate: true)
+          isolations.append((t.datacenters[d].name, evaluator.evaluate(app: ai, s) { outcome($0, d, isolate: true) }))
+        }
       }
       return AppReport(
         app: ai, name: app.name, datacenter: t.datacenters[app.datacenter].name,

@@ -9,12 +9,13 @@ public enum ConnectList {
   /// Member indices of `ensemble` that `app` connects to.
   public static func members(app: App, ensemble: Ensemble, in t: ValidatedTopology) -> [Int] {
     let dcOf = { (i: Int) in t.machines[ensemble.members[i].machine].datacenter }
-    let own = ensemble.members.indices.filter { dcOf($0) == app.datacenter }
-    if app.connect == .local { return own }
-    var out = own
-    for d in t.datacenters.indices where d != app.datacenter {
-      out += ensemble.members.indices.filter { dcOf($0) == d }
+    if app.connect == .local { return ensemble.members.indices.filter { dcOf($0) == app.datacenter } }
+    // Own datacenter first, then by datacenter index; the sort is stable (ties keep member order).
+    let keyed: [(member: Int, rank: Int)] = ensemble.members.indices.map { i in
+      let d = dcOf(i)
+      return (i, d == app.datacenter ? -1 : d)
     }
-    return out
+    let sorted = keyed.sorted { a, b in a.rank != b.rank ? a.rank < b.rank : a.member < b.member }
+    return sorted.map(\.member)
   }
 }

@@ -126,13 +126,18 @@ public struct ScenarioEvaluator: Sendable {
 
   /// Evaluates one app, given the ensembles' outcomes.
   public func evaluate(app ai: Int, _ s: FailureScenario, ensembles: [EnsembleOutcome]) -> AppOutcome {
+    evaluate(app: ai, s) { ensembles[$0] }
+  }
+
+  /// Evaluates one app, asking for the outcome of each of its registries.
+  public func evaluate(app ai: Int, _ s: FailureScenario, outcome: (Int) -> EnsembleOutcome) -> AppOutcome {
     let t = topology
     let app = t.apps[ai]
     let appSide = s.sides[app.datacenter]
     var registries: [RegistryOutcome] = []
     for ei in app.registries {
       let e = t.ensembles[ei]
-      let o = ensembles[ei]
+      let o = outcome(ei)
       let list = ConnectList.members(app: app, ensemble: e, in: t)
       let reachable = list.filter { o.up[$0] && s.side(ofMachine: e.members[$0].machine, in: t) == appSide }
       let serving = reachable.filter { o.serving[$0] }
