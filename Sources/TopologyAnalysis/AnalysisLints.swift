@@ -29,6 +29,7 @@ public enum AnalysisLints {
           "session T = \(fmt(model.negotiatedMs)) (requested \(fmt(model.requestedMs))), \(model.servers) servers listed: connect timeout C = T/\(model.servers) = \(fmt(model.connectTimeoutMs)), read timeout R = 2T/3 = \(fmt(model.readTimeoutMs))",
           "worst case with \(worst.k) of them unreachable: (\(worst.k) - 1) x (C + 1s) + 1s = \(fmt(worstMs)) > T - R = \(fmt(model.budgetMs))",
           "a client on one of those servers expires with probability \(percent(p)) over its shuffle and jitter",
+          FailoverModel.expiryCost,
         ]
         if let d = t.datacenterIndex(worst.dc) {
           var s = FailureScenario(datacenterCount: t.datacenters.count)

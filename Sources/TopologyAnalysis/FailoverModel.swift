@@ -26,6 +26,15 @@ public struct FailoverModel: Sendable {
   /// The largest random sleep before an attempt, in milliseconds (ClientCnxn's 0-999 ms).
   public static let jitterMs = 1000
 
+  /// Dubbo's `retry.period` default: after a new session, FailbackRegistry re-registers a
+  /// provider's URLs on its retry timer, so consumers miss the provider for about this long
+  /// (facts section 4.3).
+  public static let dubboRetryPeriodMs = 5000
+
+  /// What an expiry costs a Dubbo provider, in words.
+  public static let expiryCost =
+    "a Dubbo provider whose session expires loses its ephemeral registrations; FailbackRegistry re-registers them about 5s (retry.period) after the new session, so consumers miss it at least that long"
+
   /// Creates the model for an app's client of one ensemble.
   public init(requestedMs: Int, ensemble: Ensemble, servers: Int) {
     self.requestedMs = requestedMs

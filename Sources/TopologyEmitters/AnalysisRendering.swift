@@ -232,6 +232,7 @@ public enum AnalysisRendering {
                 ("affectedClients", .double(g.listed > 0 ? Double(g.unreachable) / Double(g.listed) : 0)),
                 ("expiryRisk", .bool(g.expiryRisk)),
                 ("expiryProbability", .double(g.usable ? g.failover.expiryProbability(unreachable: g.unreachable) : (g.unreachable > 0 ? 1 : 0))),
+                ("providerReregistrationDelayMs", g.expiryRisk ? .int(FailoverModel.dubboRetryPeriodMs) : .null),
                 ("reason", .string(g.reason)),
               ])
             })
@@ -261,6 +262,7 @@ public enum AnalysisRendering {
         let p = f.expiryProbability(unreachable: g.unreachable)
         out += "      clients of '\(t.ensembles[g.ensemble].name)' on the \(g.unreachable) unreachable server\(g.unreachable == 1 ? "" : "s") (\(g.unreachable) of \(g.listed)) fail over in at most \(AnalysisLints.fmt(worst)); the session leaves \(AnalysisLints.fmt(f.budgetMs))"
         out += g.expiryRisk ? ": SESSION_EXPIRED risk, \(AnalysisLints.percent(p)) of them\n" : ": no expiry\n"
+        if g.expiryRisk { out += "      \(FailoverModel.expiryCost)\n" }
       }
     }
     return out

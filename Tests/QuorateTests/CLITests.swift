@@ -175,3 +175,21 @@ import TopologyDiagnostics
     #expect(readme.contains(r.stdout), "the README's what-if example is stale")
   }
 }
+
+@Suite struct WhatIfOutputTests {
+  @Test func failoverRiskAndItsCostInJSON() throws {
+    let r = try quorate("what-if", "topologies/loopback-2-2-1.yaml", "--fail", "dc:dc-b", "--format", "json")
+    #expect(r.status == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let app = try #require((json["apps"] as? [[String: Any]])?.first)
+    #expect(app["status"] as? String == "ok")
+    #expect(app["sessionExpiryRisk"] as? Bool == true)
+    let registry = try #require((app["registries"] as? [[String: Any]])?.first)
+    // T = 6 s, N = 5, k = 2: worst (2-1)(1.2 s + 1 s) + 1 s = 3.2 s against T - R = 2 s; P = 17%.
+    #expect(registry["worstCaseFailoverMs"] as? Int == 3200)
+    #expect(registry["failoverBudgetMs"] as? Int == 2000)
+    #expect(abs((registry["expiryProbability"] as? Double ?? 0) - 0.17) < 1e-9)
+    #expect(abs((registry["affectedClients"] as? Double ?? 0) - 0.4) < 1e-9)
+    #expect(registry["providerReregistrationDelayMs"] as? Int == 5000)
+  }
+}

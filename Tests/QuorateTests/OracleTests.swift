@@ -170,6 +170,14 @@ func javaHostString(_ host: String) -> String {
           input += "file \(cfg)\n"
           expected.append(
             "OK myid=\(m.id) type=\(m.role == .voter ? "PARTICIPANT" : "OBSERVER") client=\(javaHostString(machine.host)):\(m.clientPort) voters=\(e.voters.map(\.id).sorted()) observers=\(e.observers.map(\.id).sorted())")
+          // The verifier ZooKeeper built from this very file, on every subset of voters.
+          let system = QuorumSystem(e)
+          let voters = e.members.indices.filter { e.members[$0].role == .voter }
+          for mask in 0..<(1 << voters.count) {
+            let alive = voters.indices.filter { mask & (1 << $0) != 0 }.map { voters[$0] }
+            input += "q " + alive.map { String(e.members[$0].id) }.joined(separator: " ") + "\n"
+            expected.append(system.hasQuorum(members: alive) ? "1" : "0")
+          }
         }
       }
     }
