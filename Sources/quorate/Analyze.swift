@@ -10,19 +10,12 @@ extension Quorate {
     static let configuration = CommandConfiguration(
       abstract: "Quorum and failure tolerance of every ensemble and app.")
 
-    @Argument(help: "The topology file ('-' reads standard input).")
-    var file: String
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var input: FileAndFormat
 
     func run() throws {
-      let (_, t) = try loadValidated(file)
-      let report = Analyzer.analyze(t)
-      switch format {
-      case .text: out(AnalysisRendering.analyzeText(report, t))
-      case .json: out(AnalysisRendering.analyzeJSON(report, t).rendered() + "\n")
-      }
+      try input.run(
+        text: { AnalysisRendering.analyzeText(Analyzer.analyze($0), $0) },
+        json: { AnalysisRendering.analyzeJSON(Analyzer.analyze($0), $0) })
     }
   }
 

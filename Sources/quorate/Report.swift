@@ -10,19 +10,12 @@ extension Quorate {
     static let configuration = CommandConfiguration(
       abstract: "Shared against independent ZooKeeper clusters, side by side, for every site.")
 
-    @Argument(help: "The topology file ('-' reads standard input).")
-    var file: String
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var input: FileAndFormat
 
     func run() throws {
-      let (_, t) = try loadValidated(file)
-      let comparisons = Comparison.compare(t)
-      switch format {
-      case .text: out(ReportRendering.compareText(comparisons))
-      case .json: out(ReportRendering.compareJSON(comparisons).rendered() + "\n")
-      }
+      try input.run(
+        text: { ReportRendering.compareText(Comparison.compare($0)) },
+        json: { ReportRendering.compareJSON(Comparison.compare($0)) })
     }
   }
 

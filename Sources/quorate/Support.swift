@@ -70,3 +70,21 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// "1 machine", "3 machines".
 func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+/// The topology file and `--format text|json`, shared by the read-only commands.
+struct FileAndFormat: ParsableArguments {
+  @Argument(help: "The topology file ('-' reads standard input).")
+  var file: String
+
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  /// Loads the file and prints the text or the JSON the caller renders.
+  func run(text: (ValidatedTopology) -> String, json: (ValidatedTopology) -> JSONValue) throws {
+    let (_, t) = try loadValidated(file)
+    switch format {
+    case .text: out(text(t))
+    case .json: out(json(t).rendered() + "\n")
+    }
+  }
+}

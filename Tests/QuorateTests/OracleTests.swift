@@ -98,6 +98,17 @@ func javaHostString(_ host: String) -> String {
   return groups.map { String(Int($0, radix: 16) ?? 0, radix: 16) }.joined(separator: ":")
 }
 
+/// Appends a `q` query for every subset of the ensemble's voters, with quorate's answer.
+func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [String]) {
+  let system = QuorumSystem(e)
+  let voters = e.members.indices.filter { e.members[$0].role == .voter }
+  for mask in 0..<(1 << voters.count) {
+    let alive = voters.indices.filter { mask & (1 << $0) != 0 }.map { voters[$0] }
+    input += "q " + alive.map { String(e.members[$0].id) }.joined(separator: " ") + "\n"
+    expected.append(system.hasQuorum(members: alive) ? "1" : "0")
+  }
+}
+
 @Suite(.serialized) struct OracleTests {
   @Test func quorumAnswersAgreeWithZooKeepersQuorumVerifier() throws {
     var rng = SplitMix(state: 2026)
@@ -136,15 +147,9 @@ func javaHostString(_ host: String) -> String {
     for name in ["payments-prod", "two-dc-3-2", "three-dc-2-2-1", "nine-voters-hierarchical", "independent-sites", "datacenter-bridge", "loopback-2-2-1"] {
       let t = try bundled(name)
       for e in t.ensembles {
-        let system = QuorumSystem(e)
         input += "config\n" + ZooKeeperConfig.membershipLines(e, in: t).joined(separator: "\n") + "\nend\n"
         expected.append("OK \(e.voters.count) \(e.observers.count) \(e.voters.map(\.id).sorted()) | \(e.observers.map(\.id).sorted())")
-        let voters = e.members.indices.filter { e.members[$0].role == .voter }
-        for mask in 0..<(1 << voters.count) {
-          let alive = voters.indices.filter { mask & (1 << $0) != 0 }.map { voters[$0] }
-          input += "q " + alive.map { String(e.members[$0].id) }.joined(separator: " ") + "\n"
-          expected.append(system.hasQuorum(members: alive) ? "1" : "0")
-        }
+        appendEverySubset(e, input: &input, expected: &expected)
       }
     }
     expectSameAnswers(try ZooKeeperOracle.run(input), expected)
@@ -171,13 +176,7 @@ func javaHostString(_ host: String) -> String {
           expected.append(
             "OK myid=\(m.id) type=\(m.role == .voter ? "PARTICIPANT" : "OBSERVER") client=\(javaHostString(machine.host)):\(m.clientPort) voters=\(e.voters.map(\.id).sorted()) observers=\(e.observers.map(\.id).sorted())")
           // The verifier ZooKeeper built from this very file, on every subset of voters.
-          let system = QuorumSystem(e)
-          let voters = e.members.indices.filter { e.members[$0].role == .voter }
-          for mask in 0..<(1 << voters.count) {
-            let alive = voters.indices.filter { mask & (1 << $0) != 0 }.map { voters[$0] }
-            input += "q " + alive.map { String(e.members[$0].id) }.joined(separator: " ") + "\n"
-            expected.append(system.hasQuorum(members: alive) ? "1" : "0")
-          }
+          appendEverySubset(e, input: &input, expected: &expected)
         }
       }
     }
