@@ -95,6 +95,19 @@ import TopologyDiagnostics
     #expect(!r.stdout.contains("\u{1B}["))
   }
 
+  @Test func colorOnATerminalUnlessNoColor() throws {
+    // util-linux's script(1) runs the command on a pseudo-terminal.
+    let command = "\(quorateBinary) check topologies/invalid/V201-unknown-machine.yaml"
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = nil
+    env["TERM"] = "xterm"
+    let tty = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: env)
+    #expect(tty.stdout.contains("\u{1B}[1;31merror[V201]\u{1B}[0m"))
+    env["NO_COLOR"] = "1"
+    let plain = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: env)
+    #expect(plain.stdout.contains("error[V201]") && !plain.stdout.contains("\u{1B}["))
+  }
+
   @Test func hostileFilesEndInADiagnostic() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quorate-hostile-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
