@@ -9,7 +9,7 @@ BUILD_PACKAGES := libyaml-dev pkg-config
 TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless
 TOPOLOGY ?= topologies/payments-prod.yaml
 
-.PHONY: run test build release deps test-deps docs check-topologies contract bench clean
+.PHONY: run test build release deps test-deps docs check-topologies contract bench lint format clean
 
 # Installs Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -40,10 +40,17 @@ run: release
 
 # Every test: unit, property, transcripts, docs freshness, the contract check, the
 # differential test against zookeeper.jar and the end-to-end tests on real servers.
-test: test-deps
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-topologies contract
+
+# House style (.swift-format): the toolchain's swift format, no extra dependency.
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+
+format:
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Benchmarks
 
 check-topologies:
 	.build/debug/quorate check topologies/*.yaml

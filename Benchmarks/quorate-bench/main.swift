@@ -10,7 +10,8 @@ import TopologyModel
 /// An estate: `dcs` datacenters of `perDC` machines; ensembles of 5 voters spread 2-2-1 over
 /// three datacenters, each with its own ports; apps spread over the datacenters.
 func estate(dcs: Int, perDC: Int, ensembles: Int, apps: Int) -> String {
-  var y = "quorate: 1\nname: estate\ndefaults:\n  availability:\n    machine: 99.9%\n    datacenter: 99.95%\ndatacenters:\n"
+  var y =
+    "quorate: 1\nname: estate\ndefaults:\n  availability:\n    machine: 99.9%\n    datacenter: 99.95%\ndatacenters:\n"
   for d in 0..<dcs {
     y += "  dc\(d):\n    machines:\n"
     for m in 0..<perDC { y += "      m\(d)-\(m): { host: 10.\(d / 250).\(d % 250).\(m + 1), rack: r\(m % 4) }\n" }
@@ -64,7 +65,8 @@ for size in sizes {
   let whatIf = best(of: 3) { _ = ScenarioEvaluator(t).evaluate(s) }
   func ratio(_ x: Double) -> String { String(format: "%.2fx", x / read) }
   print(
-    "\(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps (\(text.utf8.count / 1024) KiB):")
+    "\(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps (\(text.utf8.count / 1024) KiB):"
+  )
   print(String(format: "  read+validate %.3fs (1.00x)", read))
   print(String(format: "  analyze       %.3fs (%@)", analyze, ratio(analyze)))
   print(String(format: "  compare       %.3fs (%@)", compare, ratio(compare)))

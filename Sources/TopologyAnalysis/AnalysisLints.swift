@@ -39,14 +39,18 @@ public enum AnalysisLints {
           }
         }
         if risky.count > 1 {
-          notes.append("also at risk when these fail: " + risky.filter { $0.dc != worst.dc }.map { "'\($0.dc)'" }.joined(separator: ", "))
+          notes.append(
+            "also at risk when these fail: "
+              + risky.filter { $0.dc != worst.dc }.map { "'\($0.dc)'" }.joined(separator: ", "))
         }
         out.append(
           Diagnostic(
             DiagnosticCatalog.failoverRisk,
-            message: "app '\(app.name)' can lose its session to '\(e.name)' when datacenter '\(worst.dc)' becomes unreachable: fail-over can take \(fmt(worstMs)), the session leaves \(fmt(model.budgetMs))",
+            message:
+              "app '\(app.name)' can lose its session to '\(e.name)' when datacenter '\(worst.dc)' becomes unreachable: fail-over can take \(fmt(worstMs)), the session leaves \(fmt(model.budgetMs))",
             file: t.file, range: app.range, notes: notes,
-            help: "raise the app's sessionTimeout (and maxSessionTimeout of '\(e.name)'), or use 'connect: local' so servers in '\(worst.dc)' are not in its connect string",
+            help:
+              "raise the app's sessionTimeout (and maxSessionTimeout of '\(e.name)'), or use 'connect: local' so servers in '\(worst.dc)' are not in its connect string",
             path: "apps.\(app.name)"))
       }
     }

@@ -1,7 +1,8 @@
+public import TopologyModel
+
 #if canImport(Glibc)
   import Glibc
 #endif
-public import TopologyModel
 
 /// The probability that an ensemble has a quorum, from machine and datacenter availabilities.
 ///

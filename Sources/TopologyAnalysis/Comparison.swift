@@ -88,7 +88,8 @@ public enum Comparison {
       return SiteComparison(
         site: t.datacenters[s].name, apps: apps.map(\.name), shared: shared,
         independent: independent,
-        recommendation: recommend(site: t.datacenters[s].name, shared: shared, independent: independent, apps: apps, in: t))
+        recommendation: recommend(
+          site: t.datacenters[s].name, shared: shared, independent: independent, apps: apps, in: t))
     }
   }
 
@@ -105,7 +106,11 @@ public enum Comparison {
     for d in t.datacenters.indices where d != s {
       let k = votes.memberDC.filter { $0 == d }.count
       guard k >= 1, k < votes.memberDC.count, model.risksExpiry(unreachable: k) else { continue }
-      risks.append((t.datacenters[d].name, model.worstCaseMs(unreachable: k), model.budgetMs, model.expiryProbability(unreachable: k)))
+      risks.append(
+        (
+          t.datacenters[d].name, model.worstCaseMs(unreachable: k), model.budgetMs,
+          model.expiryProbability(unreachable: k)
+        ))
     }
     var perDC: [(String, Int)] = []
     for d in t.datacenters.indices {
@@ -176,7 +181,8 @@ public enum Comparison {
     let picks = machines.map { t.machines[$0].name }
     return evaluate(
       .shared, name: nil,
-      assumption: "proposed: 3 voters, one in each of \(chosen.map { "'\(t.datacenters[$0].name)'" }.joined(separator: ", ")) (on \(picks.joined(separator: ", "))): the smallest ensemble that survives any one datacenter",
+      assumption:
+        "proposed: 3 voters, one in each of \(chosen.map { "'\(t.datacenters[$0].name)'" }.joined(separator: ", ")) (on \(picks.joined(separator: ", "))): the smallest ensemble that survives any one datacenter",
       votes: majority(machines, in: t), members: 3, site: s, in: t, all: all)
   }
 
@@ -192,7 +198,8 @@ public enum Comparison {
     let picks = machines.prefix(3).map { t.machines[$0].name }
     return evaluate(
       .independent, name: nil,
-      assumption: "proposed: 3 voters on \(picks.joined(separator: ", ")) in '\(t.datacenters[s].name)' (own ports if they already serve another ensemble)",
+      assumption:
+        "proposed: 3 voters on \(picks.joined(separator: ", ")) in '\(t.datacenters[s].name)' (own ports if they already serve another ensemble)",
       votes: majority(Array(machines.prefix(3)), in: t), members: 3, site: s, in: t, all: all)
   }
 
@@ -214,18 +221,23 @@ public enum Comparison {
     let fragile = shared.survivesLossOf.filter { !$0.survives }.map { "'\($0.datacenter)'" }.joined(separator: ", ")
     if !fragile.isEmpty {
       if independent.exists {
-        return "independent first: the shared ensemble does not survive losing \(fragile); keep the shared one second (Dubbo multi-registry) only for cross-site discovery"
+        return
+          "independent first: the shared ensemble does not survive losing \(fragile); keep the shared one second (Dubbo multi-registry) only for cross-site discovery"
       }
-      return "fix the shared ensemble: it does not survive losing \(fragile); spread its voters so that no datacenter holds a majority (2+2+1 over three datacenters). '\(site)' has too few machines for an independent one"
+      return
+        "fix the shared ensemble: it does not survive losing \(fragile); spread its voters so that no datacenter holds a majority (2+2+1 over three datacenters). '\(site)' has too few machines for an independent one"
     }
     if !shared.othersSurviveSiteLoss {
-      return "the shared ensemble serves '\(site)' through anything only because '\(site)' holds a majority of its votes: every other site loses it with '\(site)'; spread its voters over three datacenters (2+2+1)"
+      return
+        "the shared ensemble serves '\(site)' through anything only because '\(site)' holds a majority of its votes: every other site loses it with '\(site)'; spread its voters over three datacenters (2+2+1)"
     }
     if !independent.exists {
-      return "shared: it survives losing any other datacenter; cut off, '\(site)' loses its registry (add machines there for a local fallback)"
+      return
+        "shared: it survives losing any other datacenter; cut off, '\(site)' loses its registry (add machines there for a local fallback)"
     }
     if shared.survivesSiteCutOff {
-      return "shared: it survives every single datacenter loss and the site being cut off, and keeps registrations globally unique"
+      return
+        "shared: it survives every single datacenter loss and the site being cut off, and keeps registrations globally unique"
     }
     let usesBoth = apps.allSatisfy { app in
       app.registries.count >= 2
@@ -233,8 +245,10 @@ public enum Comparison {
         && app.registries.contains { t.ensembles[$0].name == shared.ensemble }
     }
     if usesBoth {
-      return "both, as the apps already do: the independent ensemble keeps '\(site)' working when cut off, the shared one gives cross-site discovery"
+      return
+        "both, as the apps already do: the independent ensemble keeps '\(site)' working when cut off, the shared one gives cross-site discovery"
     }
-    return "both (Dubbo multi-registry, local first): the shared ensemble survives any one datacenter and keeps registrations unique, but cut off, '\(site)' keeps only the independent one"
+    return
+      "both (Dubbo multi-registry, local first): the shared ensemble survives any one datacenter and keeps registrations unique, but cut off, '\(site)' keeps only the independent one"
   }
 }

@@ -1,7 +1,8 @@
+public import TopologyModel
+
 #if canImport(Glibc)
   import Glibc
 #endif
-public import TopologyModel
 
 /// The ZooKeeper client's timing when its server becomes unreachable (worst case and odds).
 ///

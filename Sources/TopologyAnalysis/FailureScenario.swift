@@ -50,7 +50,8 @@ public struct FailureScenario: Sendable, Hashable {
     for r in failedRacks.sorted() { parts.append("rack '\(t.datacenters[r.datacenter].name)/\(r.rack)' fails") }
     for m in failedMachines.sorted() { parts.append("machine '\(t.machines[m].name)' fails") }
     if isPartitioned {
-      parts.append("the network splits into " + sideNames(t).map { "{\($0.joined(separator: ", "))}" }.joined(separator: " | "))
+      parts.append(
+        "the network splits into " + sideNames(t).map { "{\($0.joined(separator: ", "))}" }.joined(separator: " | "))
     }
     return parts.isEmpty ? "nothing fails" : parts.joined(separator: "; ")
   }
@@ -77,7 +78,8 @@ extension FailureScenario {
     func dc(_ name: String) throws(ScenarioError) -> Int {
       if let i = t.datacenterIndex(name) { return i }
       let hint = Scalars.suggestion(for: name, among: dcNames).map { " (did you mean '\($0)'?)" } ?? ""
-      throw ScenarioError(description: "unknown datacenter '\(name)'\(hint); datacenters: \(dcNames.joined(separator: ", "))")
+      throw ScenarioError(
+        description: "unknown datacenter '\(name)'\(hint); datacenters: \(dcNames.joined(separator: ", "))")
     }
     for item in fail {
       guard let colon = item.firstIndex(of: ":") else {
@@ -96,12 +98,16 @@ extension FailureScenario {
         let d = try dc(parts[0])
         let racks = Set(t.datacenters[d].machines.compactMap { t.machines[$0].rack })
         guard racks.contains(parts[1]) else {
-          throw ScenarioError(description: "datacenter '\(parts[0])' has no rack '\(parts[1])'; its racks: \(racks.sorted().joined(separator: ", "))")
+          throw ScenarioError(
+            description:
+              "datacenter '\(parts[0])' has no rack '\(parts[1])'; its racks: \(racks.sorted().joined(separator: ", "))"
+          )
         }
         s.failedRacks.insert(RackID(datacenter: d, rack: parts[1]))
       case "machine", "m":
         guard let m = t.machineIndex(name) else {
-          let hint = Scalars.suggestion(for: name, among: t.machines.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+          let hint =
+            Scalars.suggestion(for: name, among: t.machines.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
           throw ScenarioError(description: "unknown machine '\(name)'\(hint)")
         }
         s.failedMachines.insert(m)
@@ -115,7 +121,8 @@ extension FailureScenario {
     if let partition {
       let sides = partition.split(separator: "|", omittingEmptySubsequences: false)
       guard sides.count >= 2 else {
-        throw ScenarioError(description: "--partition '\(partition)' needs at least two sides separated by '|', such as \"a,b|c\"")
+        throw ScenarioError(
+          description: "--partition '\(partition)' needs at least two sides separated by '|', such as \"a,b|c\"")
       }
       var seen = Array(repeating: -1, count: t.datacenters.count)
       for (i, side) in sides.enumerated() {
@@ -135,7 +142,9 @@ extension FailureScenario {
       }
       let missing = t.datacenters.indices.filter { seen[$0] == -1 }.map { dcNames[$0] }
       guard missing.isEmpty else {
-        throw ScenarioError(description: "--partition must name every datacenter exactly once; missing: \(missing.joined(separator: ", "))")
+        throw ScenarioError(
+          description:
+            "--partition must name every datacenter exactly once; missing: \(missing.joined(separator: ", "))")
       }
       s.sides = seen
     }

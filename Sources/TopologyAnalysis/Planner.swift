@@ -44,7 +44,9 @@ public struct PlanResult: Sendable {
   /// Voter failures the plan tolerates.
   public let toleratedFailures: Int
 
-  public init(name: String, goals: [SurvivalGoal], voters: [Int], observers: [Int], explanation: [String], toleratedFailures: Int) {
+  public init(
+    name: String, goals: [SurvivalGoal], voters: [Int], observers: [Int], explanation: [String], toleratedFailures: Int
+  ) {
     self.name = name
     self.goals = goals
     self.voters = voters
@@ -72,26 +74,33 @@ public enum Planner {
     if needDC && withMachines.count < 3 {
       let names = withMachines.map { "'\(t.datacenters[$0].name)'" }.joined(separator: " and ")
       notes.append(
-        "surviving the loss of any datacenter needs voters in at least three: only \(names.isEmpty ? "none" : names) \(withMachines.count == 1 ? "has" : "have") machines. With two datacenters one always holds at least half of the votes, so losing it loses the quorum.")
+        "surviving the loss of any datacenter needs voters in at least three: only \(names.isEmpty ? "none" : names) \(withMachines.count == 1 ? "has" : "have") machines. With two datacenters one always holds at least half of the votes, so losing it loses the quorum."
+      )
       let pair = withMachines.count == 2 ? "2 voters in each of \(names)" : "2 voters in each of two datacenters"
       notes.append(
-        "add a third site with a single tiebreaker voter (the 2.5-datacenter pattern): \(pair) and 1 in the new site, which tolerates any one datacenter and 2 machines")
+        "add a third site with a single tiebreaker voter (the 2.5-datacenter pattern): \(pair) and 1 in the new site, which tolerates any one datacenter and 2 machines"
+      )
       return PlanResult(name: name, goals: goals, voters: [], observers: [], explanation: notes, toleratedFailures: -1)
     }
     var n = max(3, 2 * needMachines + 1)
     if n % 2 == 0 { n += 1 }
     while n <= maxVoters {
       let cap = (n - 1) / 2  // voters one domain may hold and still leave a majority
-      if let chosen = place(n: n, t: t, dcCap: needDC ? cap : n, rackCap: needRack ? cap : n, preferred: preferred, sites: sites) {
+      if let chosen = place(
+        n: n, t: t, dcCap: needDC ? cap : n, rackCap: needRack ? cap : n, preferred: preferred, sites: sites)
+      {
         // Observers where clients are and no voter is: up to two per site.
         var observers: [Int] = []
-        for d in t.datacenters.indices where sites.contains(d) && !chosen.contains(where: { t.machines[$0].datacenter == d }) {
+        for d in t.datacenters.indices
+        where sites.contains(d) && !chosen.contains(where: { t.machines[$0].datacenter == d }) {
           observers += t.datacenters[d].machines.filter { !chosen.contains($0) }.prefix(2)
         }
         if n == 2 * needMachines + 1 || n == 3 {
-          notes.append("\(n) voters is the smallest odd count that tolerates \((n - 1) / 2) failure\((n - 1) / 2 == 1 ? "" : "s")")
+          notes.append(
+            "\(n) voters is the smallest odd count that tolerates \((n - 1) / 2) failure\((n - 1) / 2 == 1 ? "" : "s")")
         } else {
-          notes.append("fewer than \(n) voters cannot be spread so that no datacenter or rack holds a majority on these machines")
+          notes.append(
+            "fewer than \(n) voters cannot be spread so that no datacenter or rack holds a majority on these machines")
         }
         if needRack && t.machines.contains(where: { $0.rack == nil }) {
           notes.append("machines without a rack are counted as racks of their own")
@@ -99,7 +108,8 @@ public enum Planner {
         if !observers.isEmpty {
           notes.append("observers serve reads locally where apps run without a voter; they do not vote")
         }
-        return PlanResult(name: name, goals: goals, voters: chosen, observers: observers, explanation: notes, toleratedFailures: cap)
+        return PlanResult(
+          name: name, goals: goals, voters: chosen, observers: observers, explanation: notes, toleratedFailures: cap)
       }
       n += 2
     }
@@ -107,7 +117,8 @@ public enum Planner {
     notes.append(
       available < max(3, 2 * needMachines + 1)
         ? "the goals need at least \(max(3, 2 * needMachines + 1)) voters, and the topology has \(available) machines"
-        : "no placement of at most \(maxVoters) voters meets the goals on these machines (raise --max-voters, or add machines in more datacenters and racks)")
+        : "no placement of at most \(maxVoters) voters meets the goals on these machines (raise --max-voters, or add machines in more datacenters and racks)"
+    )
     return PlanResult(name: name, goals: goals, voters: [], observers: [], explanation: notes, toleratedFailures: -1)
   }
 
@@ -127,7 +138,10 @@ public enum Planner {
         let d = t.machines[m].datacenter
         guard perDC[d, default: 0] < dcCap, perRack[rack(m), default: 0] < rackCap else { continue }
         // Fewest voters in its datacenter, then in its rack; existing members and sites first.
-        let score = (perDC[d, default: 0], perRack[rack(m), default: 0], preferred.contains(m) ? 0 : 1, sites.contains(d) ? 0 : 1, m)
+        let score = (
+          perDC[d, default: 0], perRack[rack(m), default: 0], preferred.contains(m) ? 0 : 1, sites.contains(d) ? 0 : 1,
+          m
+        )
         if let current = best, !(score < current.score) { continue }
         best = (score, m)
       }
@@ -142,7 +156,8 @@ public enum Planner {
   /// Re-checks a plan with the quorum engine: every goal must hold.
   public static func verify(_ r: PlanResult, in t: ValidatedTopology) -> Bool {
     guard r.found else { return false }
-    let system = QuorumSystem(memberGroup: r.voters.map { _ in 0 }, memberWeight: r.voters.map { _ in 1 }, groupCount: 1)
+    let system = QuorumSystem(
+      memberGroup: r.voters.map { _ in 0 }, memberWeight: r.voters.map { _ in 1 }, groupCount: 1)
     let everyone = Set(r.voters.indices)
     for goal in r.goals {
       switch goal {
@@ -154,7 +169,8 @@ public enum Planner {
           if !system.hasQuorum(members: alive) { return false }
         }
       case .rack:
-        let racks = Set(r.voters.map { m in t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)" })
+        let racks = Set(
+          r.voters.map { m in t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)" })
         for rack in racks {
           let alive = everyone.filter { i in
             let m = r.voters[i]

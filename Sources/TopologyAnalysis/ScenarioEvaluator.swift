@@ -152,7 +152,8 @@ public struct ScenarioEvaluator: Sendable {
       } else if let q = o.quorumSide, q != appSide {
         reason = "registry '\(e.name)' holds its quorum on the other side of the partition"
       } else if reachable.isEmpty {
-        reason = "registry '\(e.name)' keeps its quorum, but none of the \(list.count) servers in the app's connect string is reachable"
+        reason =
+          "registry '\(e.name)' keeps its quorum, but none of the \(list.count) servers in the app's connect string is reachable"
       } else {
         reason = "registry '\(e.name)' serves, but not from the servers in the app's connect string"
       }
@@ -168,7 +169,8 @@ public struct ScenarioEvaluator: Sendable {
         reason: "its own datacenter '\(t.datacenters[app.datacenter].name)' failed")
     }
     if let first = registries.first, first.usable {
-      return AppOutcome(app: ai, status: .ok, activeRegistry: first.ensemble, registries: registries, reason: first.reason)
+      return AppOutcome(
+        app: ai, status: .ok, activeRegistry: first.ensemble, registries: registries, reason: first.reason)
     }
     if let later = registries.first(where: \.usable) {
       return AppOutcome(

@@ -31,7 +31,9 @@ public enum AnalysisRendering {
     let n = AvailabilityModel.nines(p)
     let tenths = Int((n * 10).rounded())
     let seconds = Int(AvailabilityModel.downtimePerYear(p).rounded())
-    let downtime = seconds >= 3600 ? "\(seconds / 3600)h\(seconds % 3600 / 60)m" : (seconds >= 60 ? "\(seconds / 60)m" : "\(seconds)s")
+    let downtime =
+      seconds >= 3600
+      ? "\(seconds / 3600)h\(seconds % 3600 / 60)m" : (seconds >= 60 ? "\(seconds / 60)m" : "\(seconds)s")
     return "\(AvailabilityModel.percent(p)) (\(tenths / 10).\(tenths % 10) nines, about \(downtime) down a year)"
   }
 
@@ -90,15 +92,16 @@ public enum AnalysisRendering {
       ])
     }
     func outcomes(_ list: [(datacenter: String, outcome: AppOutcome)]) -> JSONValue {
-      .array(list.map { item in
-        .object([
-          ("datacenter", .string(item.datacenter)),
-          ("status", .string(item.outcome.status.rawValue)),
-          ("registry", .optional(item.outcome.activeRegistry.map { t.ensembles[$0].name })),
-          ("expiryRisk", .bool(item.outcome.registries.contains { $0.expiryRisk })),
-          ("reason", .string(item.outcome.reason)),
-        ])
-      })
+      .array(
+        list.map { item in
+          .object([
+            ("datacenter", .string(item.datacenter)),
+            ("status", .string(item.outcome.status.rawValue)),
+            ("registry", .optional(item.outcome.activeRegistry.map { t.ensembles[$0].name })),
+            ("expiryRisk", .bool(item.outcome.registries.contains { $0.expiryRisk })),
+            ("reason", .string(item.outcome.reason)),
+          ])
+        })
     }
     return .object([
       ("name", .string(a.name)),
@@ -108,7 +111,10 @@ public enum AnalysisRendering {
       ("datacenterFailures", outcomes(a.failures)),
       ("isolations", outcomes(a.isolations)),
       ("losesRegistryWhenFailed", .strings(a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
-      ("losesRegistryWhenIsolated", .strings(a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
+      (
+        "losesRegistryWhenIsolated",
+        .strings(a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter))
+      ),
     ])
   }
 
@@ -122,15 +128,20 @@ public enum AnalysisRendering {
 
   /// `analyze` as text.
   public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
-    var out = "Topology '\(t.name)': \(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps\n"
+    var out =
+      "Topology '\(t.name)': \(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps\n"
     for e in r.ensembles {
-      out += "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(e.voters) voter\(e.voters == 1 ? "" : "s"), \(e.observers) observer\(e.observers == 1 ? "" : "s"))\n"
-      out += "  placement:       " + e.placement.map {
-        "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
-          + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")
-      }.joined(separator: ", ") + "\n"
+      out +=
+        "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(e.voters) voter\(e.voters == 1 ? "" : "s"), \(e.observers) observer\(e.observers == 1 ? "" : "s"))\n"
+      out +=
+        "  placement:       "
+        + e.placement.map {
+          "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
+            + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")
+        }.joined(separator: ", ") + "\n"
       out += "  quorum needs:    \(e.requirement)\n"
-      out += "  tolerates:       any \(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")\n"
+      out +=
+        "  tolerates:       any \(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")\n"
       if let p = AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t) {
         out += "  availability:    \(availabilityText(p))\n"
       }
@@ -155,14 +166,17 @@ public enum AnalysisRendering {
     }
     for a in r.apps {
       let app = t.apps[a.app]
-      out += "\napp '\(a.name)' in '\(a.datacenter)', registries: " + app.registries.map { "'\(t.ensembles[$0].name)'" }.joined(separator: ", ") + "\n"
+      out +=
+        "\napp '\(a.name)' in '\(a.datacenter)', registries: "
+        + app.registries.map { "'\(t.ensembles[$0].name)'" }.joined(separator: ", ") + "\n"
       for ei in app.registries {
         let e = t.ensembles[ei]
         let n = ConnectList.members(app: app, ensemble: e, in: t).count
         let m = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: n)
         out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
         if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
-        out += ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs))\n"
+        out +=
+          ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs))\n"
       }
       if let p = AvailabilityModel.registryProbability(app: app, in: t) {
         out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
@@ -201,7 +215,9 @@ public enum AnalysisRendering {
         ("aliveVoters", .int(o.aliveVoters)),
         ("totalVoters", .int(o.totalVoters)),
         ("requirement", .string(o.requirement)),
-        ("serving", .strings(e.members.indices.filter { o.serving[$0] }.map { t.machines[e.members[$0].machine].name })),
+        (
+          "serving", .strings(e.members.indices.filter { o.serving[$0] }.map { t.machines[e.members[$0].machine].name })
+        ),
         ("down", .strings(e.members.indices.filter { !o.up[$0] }.map { t.machines[e.members[$0].machine].name })),
         ("reason", .string(o.reason)),
       ])
@@ -231,7 +247,11 @@ public enum AnalysisRendering {
                 ("failoverBudgetMs", .int(g.failover.budgetMs)),
                 ("affectedClients", .double(g.listed > 0 ? Double(g.unreachable) / Double(g.listed) : 0)),
                 ("expiryRisk", .bool(g.expiryRisk)),
-                ("expiryProbability", .double(g.usable ? g.failover.expiryProbability(unreachable: g.unreachable) : (g.unreachable > 0 ? 1 : 0))),
+                (
+                  "expiryProbability",
+                  .double(
+                    g.usable ? g.failover.expiryProbability(unreachable: g.unreachable) : (g.unreachable > 0 ? 1 : 0))
+                ),
                 ("providerReregistrationDelayMs", g.expiryRisk ? .int(FailoverModel.dubboRetryPeriodMs) : .null),
                 ("reason", .string(g.reason)),
               ])
@@ -254,13 +274,15 @@ public enum AnalysisRendering {
     if !r.apps.isEmpty { out += "\napps:\n" }
     for o in r.apps {
       let app = t.apps[o.app]
-      out += "  \(o.status.rawValue.uppercased().padding(11)) \(app.name) (\(t.datacenters[app.datacenter].name)): \(o.reason)\n"
+      out +=
+        "  \(o.status.rawValue.uppercased().padding(11)) \(app.name) (\(t.datacenters[app.datacenter].name)): \(o.reason)\n"
       guard o.status != .down else { continue }
       for g in o.registries where g.usable && g.unreachable > 0 {
         let f = g.failover
         let worst = f.worstCaseMs(unreachable: g.unreachable)
         let p = f.expiryProbability(unreachable: g.unreachable)
-        out += "      clients of '\(t.ensembles[g.ensemble].name)' on the \(g.unreachable) unreachable server\(g.unreachable == 1 ? "" : "s") (\(g.unreachable) of \(g.listed)) fail over in at most \(AnalysisLints.fmt(worst)); the session leaves \(AnalysisLints.fmt(f.budgetMs))"
+        out +=
+          "      clients of '\(t.ensembles[g.ensemble].name)' on the \(g.unreachable) unreachable server\(g.unreachable == 1 ? "" : "s") (\(g.unreachable) of \(g.listed)) fail over in at most \(AnalysisLints.fmt(worst)); the session leaves \(AnalysisLints.fmt(f.budgetMs))"
         out += g.expiryRisk ? ": SESSION_EXPIRED risk, \(AnalysisLints.percent(p)) of them\n" : ": no expiry\n"
         if g.expiryRisk { out += "      \(FailoverModel.expiryCost)\n" }
       }

@@ -38,7 +38,8 @@ public enum ConnectStrings {
       let connect = servers.joined(separator: ",") + (chroot ?? "")
       return RegistryAddress(
         ensemble: e.name, connectString: connect,
-        dubboAddress: dubbo(servers: servers, chroot: chroot, sessionMs: app.requestedSessionTimeoutMs, local: app.connect == .local),
+        dubboAddress: dubbo(
+          servers: servers, chroot: chroot, sessionMs: app.requestedSessionTimeoutMs, local: app.connect == .local),
         servers: servers, chroot: chroot, requestedSessionTimeoutMs: app.requestedSessionTimeoutMs,
         negotiatedSessionTimeoutMs: e.negotiatedSessionTimeout(app.requestedSessionTimeoutMs),
         local: app.connect == .local)

@@ -33,17 +33,26 @@ public enum ReportRendering {
       ("ensemble", name(s), name(i)),
       ("voters", s.exists ? placement(s) : "-", i.exists ? placement(i) : "-"),
       ("machines used", s.exists ? "\(s.machines)" : "-", i.exists ? "\(i.machines)" : "-"),
-      ("tolerated voter failures", s.exists ? "\(s.toleratedMachineFailures)" : "-", i.exists ? "\(i.toleratedMachineFailures)" : "-"),
+      (
+        "tolerated voter failures", s.exists ? "\(s.toleratedMachineFailures)" : "-",
+        i.exists ? "\(i.toleratedMachineFailures)" : "-"
+      ),
     ]
     func cell(_ d: SiteDesign, _ b: Bool) -> String { d.exists ? yes(b) : "-" }
     for (a, b) in zip(s.survivesLossOf, i.survivesLossOf) {
       rows.append(("'\(c.site)' keeps it when '\(a.datacenter)' is lost", cell(s, a.survives), cell(i, b.survives)))
     }
     rows.append(("'\(c.site)' keeps it when cut off", cell(s, s.survivesSiteCutOff), cell(i, i.survivesSiteCutOff)))
-    rows.append(("other sites keep it when '\(c.site)' is lost", cell(s, s.othersSurviveSiteLoss), i.exists ? "n/a (local only)" : "-"))
+    rows.append(
+      (
+        "other sites keep it when '\(c.site)' is lost", cell(s, s.othersSurviveSiteLoss),
+        i.exists ? "n/a (local only)" : "-"
+      ))
     func latency(_ d: SiteDesign) -> String {
       guard d.exists else { return "-" }
-      guard let best = d.latency.bestWriteMs, let worst = d.latency.worstWriteMs else { return "unknown (missing links)" }
+      guard let best = d.latency.bestWriteMs, let worst = d.latency.worstWriteMs else {
+        return "unknown (missing links)"
+      }
       return best == worst ? "\(ms(best))" : "\(ms(best)) to \(ms(worst))"
     }
     func reads(_ d: SiteDesign) -> String {
@@ -163,7 +172,8 @@ public enum ReportRendering {
       }
     }
     heading("quorate report: \(t.name)", level: 1)
-    out += "\(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps (from \(t.file)).\n\n"
+    out +=
+      "\(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps (from \(t.file)).\n\n"
 
     heading("Check")
     let warnings = diagnostics.filter { $0.severity == .warning }
@@ -179,16 +189,20 @@ public enum ReportRendering {
 
     heading("Ensembles")
     if markdown {
-      out += markdownTable(
-        ["ensemble", "quorum", "voters", "observers", "tolerates", "critical datacenters", "minimal breaking datacenter sets"],
-        analysis.ensembles.map { e in
+      out +=
+        markdownTable(
           [
-            e.name, "\(e.quorum.rawValue) (\(e.requirement))", "\(e.voters)", "\(e.observers)",
-            "\(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")",
-            e.criticalDatacenters.isEmpty ? "none" : e.criticalDatacenters.joined(separator: ", "),
-            AnalysisRendering.setList(e.minimalBreakingDatacenterSets),
-          ]
-        }) + "\n"
+            "ensemble", "quorum", "voters", "observers", "tolerates", "critical datacenters",
+            "minimal breaking datacenter sets",
+          ],
+          analysis.ensembles.map { e in
+            [
+              e.name, "\(e.quorum.rawValue) (\(e.requirement))", "\(e.voters)", "\(e.observers)",
+              "\(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")",
+              e.criticalDatacenters.isEmpty ? "none" : e.criticalDatacenters.joined(separator: ", "),
+              AnalysisRendering.setList(e.minimalBreakingDatacenterSets),
+            ]
+          }) + "\n"
       for a in analysis.apps {
         let lost = a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter)
         let cut = a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter)
@@ -205,7 +219,9 @@ public enum ReportRendering {
       }
       out += "\n"
     } else {
-      out += AnalysisRendering.analyzeText(analysis, t).split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n") + "\n"
+      out +=
+        AnalysisRendering.analyzeText(analysis, t).split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2)
+        .joined(separator: "\n") + "\n"
     }
 
     heading("Shared or independent, per site")
@@ -214,7 +230,9 @@ public enum ReportRendering {
       for c in comparisons {
         out += "### Site \(c.site)\n\nApps: \(c.apps.joined(separator: ", ")).\n\n"
         out += markdownTable(["", "shared", "independent"], rows(c).map { [$0.0, $0.1, $0.2] }) + "\n"
-        for d in [c.shared, c.independent] where d.assumption != nil { out += "- \(d.kind.rawValue): \(d.assumption ?? "")\n" }
+        for d in [c.shared, c.independent] where d.assumption != nil {
+          out += "- \(d.kind.rawValue): \(d.assumption ?? "")\n"
+        }
         out += "- **Recommendation**: \(c.recommendation)\n\n"
       }
     } else {
@@ -226,11 +244,14 @@ public enum ReportRendering {
       for app in t.apps {
         out += "### \(app.name)\n\n"
         for r in ConnectStrings.addresses(app: app, in: t) {
-          out += "- registry `\(r.ensemble)`\n  - connect string: `\(r.connectString)`\n  - Dubbo address: `\(r.dubboAddress)`\n"
+          out +=
+            "- registry `\(r.ensemble)`\n  - connect string: `\(r.connectString)`\n  - Dubbo address: `\(r.dubboAddress)`\n"
         }
         out += "\n"
       }
-      if !t.apps.isEmpty { out += "The ZooKeeper client shuffles its server list once, so the order is not a preference.\n" }
+      if !t.apps.isEmpty {
+        out += "The ZooKeeper client shuffles its server list once, so the order is not a preference.\n"
+      }
     } else {
       out += ConnectStrings.text(t, apps: t.apps)
     }

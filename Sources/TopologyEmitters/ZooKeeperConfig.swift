@@ -88,11 +88,15 @@ public enum ZooKeeperConfig {
         out.append(
           EmittedFile(
             path: "\(dir)/zoo.cfg", contents: zooCfg(e, member: m, in: t, options: options),
-            purpose: "ZooKeeper configuration of server \(m.id) of '\(e.name)' on '\(t.machines[m.machine].name)' (\(m.role.rawValue))"))
+            purpose:
+              "ZooKeeper configuration of server \(m.id) of '\(e.name)' on '\(t.machines[m.machine].name)' (\(m.role.rawValue))"
+          ))
         out.append(
           EmittedFile(
             path: "\(dir)/myid", contents: "\(m.id)\n",
-            purpose: "server id of '\(t.machines[m.machine].name)' in '\(e.name)'; copy it to \(options.dataRoot)/\(e.name)/\(t.machines[m.machine].name)/myid"))
+            purpose:
+              "server id of '\(t.machines[m.machine].name)' in '\(e.name)'; copy it to \(options.dataRoot)/\(e.name)/\(t.machines[m.machine].name)/myid"
+          ))
       }
     }
     return out

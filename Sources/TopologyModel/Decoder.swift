@@ -55,15 +55,15 @@ public struct TopologyDecoder {
         continue
       }
       guard allowed.contains(key) else {
-        let where_ = path.isEmpty ? "at the top level" : "in \(what)"
+        let place = path.isEmpty ? "at the top level" : "in \(what)"
         if let s = Scalars.suggestion(for: key, among: allowed) {
           report(
-            DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(where_)", pair.key.range,
+            DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(place)", pair.key.range,
             path: Self.join(path, key), label: "did you mean '\(s)'?",
             help: "did you mean '\(s)'?")
         } else {
           report(
-            DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(where_)", pair.key.range,
+            DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(place)", pair.key.range,
             path: Self.join(path, key),
             help: "remove it; keys allowed here: \(allowed.joined(separator: ", "))")
         }
@@ -240,7 +240,8 @@ public struct TopologyDecoder {
     guard let t = text(node, path: path, what: "chroot") else { return nil }
     if let problem = Scalars.zooKeeperPathProblem(t.value) {
       report(
-        DiagnosticCatalog.invalidPath, "chroot '\(t.value)' is not a valid ZooKeeper path: "
+        DiagnosticCatalog.invalidPath,
+        "chroot '\(t.value)' is not a valid ZooKeeper path: "
           + problem, node.range, path: path)
       return nil
     }
@@ -255,7 +256,8 @@ public struct TopologyDecoder {
       let options = T.allCases.map(\.rawValue)
       let s = Scalars.suggestion(for: t.value, among: options)
       report(
-        DiagnosticCatalog.invalidChoice, "\(what) '\(t.value)' is not one of "
+        DiagnosticCatalog.invalidChoice,
+        "\(what) '\(t.value)' is not one of "
           + options.map { "'\($0)'" }.joined(separator: ", "), node.range, path: path,
         help: s.map { "did you mean '\($0)'?" } ?? "use one of: \(options.joined(separator: ", "))")
       return nil
@@ -356,7 +358,9 @@ public struct TopologyDecoder {
         what: "'defaults.availability'")
     {
       if let v = af["machine"]?.value { t.machineAvailability = availability(v, path: "defaults.availability.machine") }
-      if let v = af["datacenter"]?.value { t.datacenterAvailability = availability(v, path: "defaults.availability.datacenter") }
+      if let v = af["datacenter"]?.value {
+        t.datacenterAvailability = availability(v, path: "defaults.availability.datacenter")
+      }
     }
   }
 
@@ -367,10 +371,18 @@ public struct TopologyDecoder {
     if let v = f["quorumPort"]?.value { s.quorumPort = port(v, path: p("quorumPort"), what: "quorumPort") }
     if let v = f["electionPort"]?.value { s.electionPort = port(v, path: p("electionPort"), what: "electionPort") }
     if let v = f["tickTime"]?.value { s.tickTime = duration(v, path: p("tickTime"), what: "tickTime") }
-    if let v = f["initLimit"]?.value { s.initLimit = integer(v, path: p("initLimit"), what: "initLimit", range: 1...1_000_000) }
-    if let v = f["syncLimit"]?.value { s.syncLimit = integer(v, path: p("syncLimit"), what: "syncLimit", range: 1...1_000_000) }
-    if let v = f["minSessionTimeout"]?.value { s.minSessionTimeout = duration(v, path: p("minSessionTimeout"), what: "minSessionTimeout") }
-    if let v = f["maxSessionTimeout"]?.value { s.maxSessionTimeout = duration(v, path: p("maxSessionTimeout"), what: "maxSessionTimeout") }
+    if let v = f["initLimit"]?.value {
+      s.initLimit = integer(v, path: p("initLimit"), what: "initLimit", range: 1...1_000_000)
+    }
+    if let v = f["syncLimit"]?.value {
+      s.syncLimit = integer(v, path: p("syncLimit"), what: "syncLimit", range: 1...1_000_000)
+    }
+    if let v = f["minSessionTimeout"]?.value {
+      s.minSessionTimeout = duration(v, path: p("minSessionTimeout"), what: "minSessionTimeout")
+    }
+    if let v = f["maxSessionTimeout"]?.value {
+      s.maxSessionTimeout = duration(v, path: p("maxSessionTimeout"), what: "maxSessionTimeout")
+    }
     return s
   }
 
@@ -483,7 +495,9 @@ public struct TopologyDecoder {
         report(
           DiagnosticCatalog.invalidChoice,
           "groups '\(s)' is not 'by-datacenter', 'by-rack' or a mapping of groups", node.range,
-          path: path, help: s2.map { "did you mean '\($0)'?" } ?? "write 'by-datacenter', 'by-rack', or a mapping group -> list of voters")
+          path: path,
+          help: s2.map { "did you mean '\($0)'?" }
+            ?? "write 'by-datacenter', 'by-rack', or a mapping group -> list of voters")
         return nil
       }
     }
@@ -518,8 +532,12 @@ public struct TopologyDecoder {
         name(item, path: "\(path).registries[\(i)]", what: "ensemble name")
       }
     }
-    if let v = f["sessionTimeout"]?.value { a.sessionTimeout = duration(v, path: "\(path).sessionTimeout", what: "sessionTimeout") }
-    if let v = f["connect"]?.value { a.connect = choice(v, path: "\(path).connect", what: "connect", as: ConnectMode.self) }
+    if let v = f["sessionTimeout"]?.value {
+      a.sessionTimeout = duration(v, path: "\(path).sessionTimeout", what: "sessionTimeout")
+    }
+    if let v = f["connect"]?.value {
+      a.connect = choice(v, path: "\(path).connect", what: "connect", as: ConnectMode.self)
+    }
     if let v = f["chroot"]?.value { a.chroot = chroot(v, path: "\(path).chroot") }
     return a
   }

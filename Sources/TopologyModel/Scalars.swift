@@ -4,7 +4,9 @@ public enum Scalars {
   public static func isName(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     guard (1...63).contains(bytes.count), isAlnum(bytes[0]) else { return false }
-    return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    return bytes.allSatisfy {
+      isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+    }
   }
 
   static func isAlnum(_ b: UInt8) -> Bool {

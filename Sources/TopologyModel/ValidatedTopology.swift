@@ -22,22 +22,6 @@ public struct ValidatedTopology: Sendable {
   /// `defaults.availability.datacenter`, if set.
   public let datacenterAvailability: Double?
 
-  init(
-    file: String, name: String, datacenters: [Datacenter], machines: [Machine],
-    ensembles: [Ensemble], apps: [App], rtt: [[Double?]], machineAvailability: Double?,
-    datacenterAvailability: Double?
-  ) {
-    self.file = file
-    self.name = name
-    self.datacenters = datacenters
-    self.machines = machines
-    self.ensembles = ensembles
-    self.apps = apps
-    self.rtt = rtt
-    self.machineAvailability = machineAvailability
-    self.datacenterAvailability = datacenterAvailability
-  }
-
   /// The same topology with one datacenter certainly up (availability 1), for conditioning.
   public func withDatacenterUp(_ d: Int) -> ValidatedTopology {
     var dcs = datacenters
@@ -53,7 +37,8 @@ public struct ValidatedTopology: Sendable {
     var ms = machines
     for i in down {
       let m = ms[i]
-      ms[i] = Machine(name: m.name, datacenter: m.datacenter, host: m.host, rack: m.rack, availability: 0, range: m.range)
+      ms[i] = Machine(
+        name: m.name, datacenter: m.datacenter, host: m.host, rack: m.rack, availability: 0, range: m.range)
     }
     return ValidatedTopology(
       file: file, name: name, datacenters: datacenters, machines: ms, ensembles: ensembles, apps: apps,

@@ -41,7 +41,9 @@ public enum Validator {
           availability: dc.availability?.value ?? t.datacenterAvailability?.value,
           machines: indices, range: dc.name.range))
     }
-    let ensembles = t.ensembles.map { resolveEnsemble($0, c, machines: machines, index: machineIndex, dcs: datacenters) }
+    let ensembles = t.ensembles.map {
+      resolveEnsemble($0, c, machines: machines, index: machineIndex, dcs: datacenters)
+    }
     var ensembleIndex: [String: Int] = [:]
     for (i, e) in ensembles.enumerated() { ensembleIndex[e.name] = i }
     let apps = t.apps.compactMap { a -> App? in

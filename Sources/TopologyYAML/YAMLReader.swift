@@ -360,7 +360,8 @@ private struct Builder {
       for source in sources {
         guard case .mapping(let pairs) = source.content else {
           error(
-            DiagnosticCatalog.invalidMerge, "the merge key '<<' needs a mapping, found "
+            DiagnosticCatalog.invalidMerge,
+            "the merge key '<<' needs a mapping, found "
               + source.kindDescription, source.range)
           return nil
         }

@@ -52,7 +52,9 @@ extension Quorate {
         return
       }
       if !plan.conflicts.isEmpty && !force {
-        err("quorate: error: refusing to replace \(plan.conflicts.count) file\(plan.conflicts.count == 1 ? "" : "s") in '\(output)' that quorate did not write or that changed since it did:\n")
+        err(
+          "quorate: error: refusing to replace \(plan.conflicts.count) file\(plan.conflicts.count == 1 ? "" : "s") in '\(output)' that quorate did not write or that changed since it did:\n"
+        )
         for c in plan.conflicts { err("  \(c.path)\n") }
         err("  help: look at them with 'quorate emit --check', then run again with --force to replace them\n")
         throw ExitCode(2)
@@ -100,7 +102,8 @@ struct OutputFolder {
       for s in stale { out += "stale: \(s) (no longer produced by the topology)\n" }
       for s in staleChanged { out += "stale: \(s) (no longer produced, changed by hand: left alone)\n" }
       let drift = changes.count + stale.count
-      out += drift == 0 ? "up to date: \(unchanged) files\n" : "drift: \(drift) file\(drift == 1 ? "" : "s") would change\n"
+      out +=
+        drift == 0 ? "up to date: \(unchanged) files\n" : "drift: \(drift) file\(drift == 1 ? "" : "s") would change\n"
       return out
     }
 

@@ -73,15 +73,19 @@ extension Quorate {
             let here = r.voters.filter { t.machines[$0].datacenter == d }
             if !here.isEmpty { perDC.append((t.datacenters[d].name, names(here))) }
           }
-          text += "  voters (\(r.voters.count)): " + perDC.map { "\($0.0) \($0.1.count) (\($0.1.joined(separator: ", ")))" }.joined(separator: ", ") + "\n"
+          text +=
+            "  voters (\(r.voters.count)): "
+            + perDC.map { "\($0.0) \($0.1.count) (\($0.1.joined(separator: ", ")))" }.joined(separator: ", ") + "\n"
           if !r.observers.isEmpty { text += "  observers: \(names(r.observers).joined(separator: ", "))\n" }
-          text += "  tolerates any \(r.toleratedFailures) voter failure\(r.toleratedFailures == 1 ? "" : "s"); goals \(verified ? "checked with the quorum engine" : "NOT met")\n"
+          text +=
+            "  tolerates any \(r.toleratedFailures) voter failure\(r.toleratedFailures == 1 ? "" : "s"); goals \(verified ? "checked with the quorum engine" : "NOT met")\n"
         } else {
           text += "  no placement exists\n"
         }
         for note in r.explanation { text += "  note: \(note)\n" }
         if r.found {
-          text += "\nPaste into the topology (give it its own ports if these machines serve another ensemble):\n\n" + snippet
+          text +=
+            "\nPaste into the topology (give it its own ports if these machines serve another ensemble):\n\n" + snippet
         }
         out(text)
       }

@@ -9,7 +9,9 @@ func bundled(_ name: String) throws -> ValidatedTopology {
   return try #require(load(text).topology)
 }
 
-func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [], partition: String? = nil) throws -> FailureScenario {
+func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [], partition: String? = nil) throws
+  -> FailureScenario
+{
   try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t)
 }
 
@@ -108,7 +110,8 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     let t = try bundled("two-dc-3-2")
     let r = ScenarioEvaluator(t).evaluate(try scenario(t, fail: ["rack:idc-east/e1", "rack:idc-east/e2"]))
     #expect(r.ensembles[0].quorum)  // 3 of 5 left
-    let r2 = ScenarioEvaluator(t).evaluate(try scenario(t, fail: ["rack:idc-east/e1", "rack:idc-east/e2", "machine:zk-w1"]))
+    let r2 = ScenarioEvaluator(t).evaluate(
+      try scenario(t, fail: ["rack:idc-east/e1", "rack:idc-east/e2", "machine:zk-w1"]))
     #expect(!r2.ensembles[0].quorum)
   }
 
@@ -135,7 +138,9 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
   ])
   func badScenarioWordsAreClearErrors(fail: [String], isolate: [String], partition: String?, message: String) throws {
     let t = try bundled("payments-prod")
-    #expect(throws: ScenarioError.self) { try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t) }
+    #expect(throws: ScenarioError.self) {
+      try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t)
+    }
     do {
       _ = try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t)
     } catch {

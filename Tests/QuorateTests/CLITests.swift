@@ -14,7 +14,8 @@ import TopologyDiagnostics
   func invalidTopologyPrintsExactlyItsTranscript(file: String) throws {
     let yaml = "topologies/invalid/\(file)"
     let expected = try String(
-      contentsOf: packageRoot.appendingPathComponent(yaml.replacingOccurrences(of: ".yaml", with: ".expected")), encoding: .utf8)
+      contentsOf: packageRoot.appendingPathComponent(yaml.replacingOccurrences(of: ".yaml", with: ".expected")),
+      encoding: .utf8)
     let r = try quorate("check", yaml)
     #expect(r.status == 1)
     #expect(r.stdout == expected)
@@ -48,7 +49,8 @@ import TopologyDiagnostics
   }
 
   @Test func standardInputAndJSON() throws {
-    let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
     let r = try quorate("check", "-", "--format", "json", stdin: text)
     #expect(r.status == 0)
     let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
@@ -113,7 +115,9 @@ import TopologyDiagnostics
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-    for i in 1...9 { bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+    for i in 1...9 {
+      bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+    }
     var binary = [UInt8]()
     var rng = SplitMix(state: 1)
     for _ in 0..<4096 { binary.append(UInt8.random(in: 0...255, using: &rng)) }
@@ -122,7 +126,10 @@ import TopologyDiagnostics
       ("binary", binary, "Y002"),
       ("invalid-utf8", Array("name: x\n".utf8) + [0xC3, 0x28], "Y002"),
       ("one-long-line", Array(("a: " + String(repeating: "x", count: 1_000_000)).utf8), "S101"),
-      ("deep", Array(("a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8), "Y008"),
+      (
+        "deep", Array(("a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8),
+        "Y008"
+      ),
       ("bomb", Array(bomb.utf8), "Y009"),
       ("too-large", Array(repeating: UInt8(ascii: "#"), count: (16 << 20) + 1), "Y007"),
     ]
@@ -175,9 +182,10 @@ import TopologyDiagnostics
     let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/cli.md"), encoding: .utf8)
     #expect(doc.contains("## \(command)"))
     let help = try quorate(command, "--help").stdout
-    let options = Set(help.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "[" || $0 == "]" })
-      .filter { $0.hasPrefix("--") && $0 != "--help" && $0 != "--version" }
-      .map { String($0.prefix { $0 == "-" || $0.isLetter }) })
+    let options = Set(
+      help.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "[" || $0 == "]" })
+        .filter { $0.hasPrefix("--") && $0 != "--help" && $0 != "--version" }
+        .map { String($0.prefix { $0 == "-" || $0.isLetter }) })
     #expect(!options.isEmpty || command == "explain")
     for o in options { #expect(doc.contains(o), "docs/cli.md does not mention \(command) \(o)") }
   }

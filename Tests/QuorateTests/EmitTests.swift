@@ -17,7 +17,9 @@ import Testing
     var out: [String] = []
     while let p = e?.nextObject() as? String {
       var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDir), !isDir.boolValue {
+      if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDir),
+        !isDir.boolValue
+      {
         out.append(p)
       }
     }
@@ -44,10 +46,13 @@ import Testing
     // The same input read from standard input gives the same bytes.
     let dir2 = try temporaryFolder("golden-stdin")
     defer { try? FileManager.default.removeItem(at: dir2) }
-    let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
     #expect(try quorate("emit", "-", "--output", dir2.path, stdin: text).status == 0)
     for f in listFiles(golden) {
-      #expect(FileManager.default.contentsEqual(atPath: dir.appendingPathComponent(f).path, andPath: dir2.appendingPathComponent(f).path), "\(f)")
+      #expect(
+        FileManager.default.contentsEqual(
+          atPath: dir.appendingPathComponent(f).path, andPath: dir2.appendingPathComponent(f).path), "\(f)")
     }
   }
 
@@ -63,7 +68,8 @@ import Testing
     // A hand edit is drift, shown as a diff; emit refuses to replace it without --force.
     let cfg = dir.appendingPathComponent("servers/global/zk-a1/zoo.cfg")
     let original = try String(contentsOf: cfg, encoding: .utf8)
-    try original.replacingOccurrences(of: "tickTime=2000", with: "tickTime=3000").write(to: cfg, atomically: true, encoding: .utf8)
+    try original.replacingOccurrences(of: "tickTime=2000", with: "tickTime=3000").write(
+      to: cfg, atomically: true, encoding: .utf8)
     let foreign = dir.appendingPathComponent("notes.txt")
     try "mine\n".write(to: foreign, atomically: true, encoding: .utf8)
     let drift = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path, "--check")
@@ -80,12 +86,18 @@ import Testing
     #expect(try String(contentsOf: foreign, encoding: .utf8) == "mine\n")
 
     // A topology change updates quorate's own files without --force, and removes stale ones.
-    let smaller = try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
-      .replacingOccurrences(of: "  payment-gateway:\n    datacenter: sh-a\n    registries: [sh-local, global]   # several registries (Dubbo multi-registry), first preferred\n    sessionTimeout: 40s\n    connect: local              # only servers in the app's own datacenter (default: all)\n", with: "")
+    let smaller = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8
+    )
+    .replacingOccurrences(
+      of:
+        "  payment-gateway:\n    datacenter: sh-a\n    registries: [sh-local, global]   # several registries (Dubbo multi-registry), first preferred\n    sessionTimeout: 40s\n    connect: local              # only servers in the app's own datacenter (default: all)\n",
+      with: "")
     let update = try quorate("emit", "-", "-o", dir.path, stdin: smaller)
     #expect(update.status == 0, "\(update.stderr)")
     #expect(update.stdout.contains("4 removed"))
-    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("apps/payment-gateway/dubbo.properties").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: dir.appendingPathComponent("apps/payment-gateway/dubbo.properties").path))
   }
 
   @Test func failedWritesLeaveNoPartialFileAndExitTwo() throws {
@@ -101,7 +113,8 @@ import Testing
     // A full disk, simulated with a 1-block file size limit: the first file fails mid-write.
     let full = try temporaryFolder("full")
     defer { try? FileManager.default.removeItem(at: full) }
-    let big = try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+    let big = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
     let sh = try runProcess(
       "/bin/sh", ["-c", "ulimit -f 1; exec \"$0\" emit - -o \"$1\"", quorateBinary, full.path], stdin: big)
     #expect(sh.status == 2, "\(sh.stderr)")
@@ -122,7 +135,8 @@ import Testing
       try? FileManager.default.removeItem(at: dir)
       try? FileManager.default.removeItem(at: elsewhere)
     }
-    try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("servers").path, withDestinationPath: elsewhere.path)
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent("servers").path, withDestinationPath: elsewhere.path)
     let r = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path)
     #expect(r.status == 2)
     #expect(r.stderr.contains("outside"))

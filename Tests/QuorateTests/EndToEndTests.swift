@@ -7,7 +7,9 @@ import Testing
 @Suite(.serialized) struct EndToEndTests {
   @Test(.timeLimit(.minutes(5)))
   func realServersAgreeWithWhatIf() throws {
-    try #require(FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar"), "install Debian's zookeeper (make test does)")
+    try #require(
+      FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar"),
+      "install Debian's zookeeper (make test does)")
     let r = try runProcess("/usr/bin/python3", ["Tests/e2e/zookeeper_e2e.py", quorateBinary])
     #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
     #expect(r.stdout.contains("9 passed, 0 failed"), "\(r.stdout)")

@@ -33,7 +33,8 @@ import TopologyModel
 
   @Test func remoteReadsGoToTheNearestMember() throws {
     let t = try validated(
-      "links:\n  - { between: [dc1, dc2], rtt: 5ms }\n  - { between: [dc1, dc3], rtt: 9ms }\n  - { between: [dc2, dc3], rtt: 4ms }\nensembles:\n  e:\n    voters: [b1, b2, c1]\n")
+      "links:\n  - { between: [dc1, dc2], rtt: 5ms }\n  - { between: [dc1, dc3], rtt: 9ms }\n  - { between: [dc2, dc3], rtt: 4ms }\nensembles:\n  e:\n    voters: [b1, b2, c1]\n"
+    )
     let f = LatencyModel.figures(ensemble: t.ensembles[0], site: 0, in: t)
     #expect(!f.localReads && f.readMs == 5)
     // Server in dc2. Leader in dc2: 0 + 0 (b1, b2 ack at once): 0. Leader c1 in dc3: 4 + 4.
@@ -43,7 +44,9 @@ import TopologyModel
 
 @Suite struct AvailabilityTests {
   func topology(_ availability: String, _ ensembles: String) throws -> ValidatedTopology {
-    let text = baseTopology.replacingOccurrences(of: "name: t\n", with: "name: t\ndefaults:\n  availability:\n\(availability)") + ensembles
+    let text =
+      baseTopology.replacingOccurrences(of: "name: t\n", with: "name: t\ndefaults:\n  availability:\n\(availability)")
+      + ensembles
     let r = load(text)
     return try #require(r.topology, "\(r.diagnostics.map(\.message))")
   }
@@ -107,7 +110,9 @@ import TopologyModel
       var yaml = randomEnsembleYAML(&rng, index: i)
       let machineP = [0.9, 0.95, 0.99, 0.5].randomElement(using: &rng)!
       let dcP = [0.99, 0.9, 1.0].randomElement(using: &rng)!
-      yaml = yaml.replacingOccurrences(of: "name: random-\(i)\n", with: "name: random-\(i)\ndefaults:\n  availability:\n    machine: \(machineP)\n    datacenter: \(dcP)\n")
+      yaml = yaml.replacingOccurrences(
+        of: "name: random-\(i)\n",
+        with: "name: random-\(i)\ndefaults:\n  availability:\n    machine: \(machineP)\n    datacenter: \(dcP)\n")
       // Give some machines their own availability.
       yaml = yaml.replacingOccurrences(of: "x0: { host:", with: "x0: { availability: 0.8, host:")
       guard let t = load(yaml).topology else { continue }
@@ -123,7 +128,8 @@ import TopologyModel
     // connect: local to b1, b2 (voters b1, b2, c1): needs a quorum and b1 or b2 up, dc2 up.
     let t = try topology(
       "    machine: 90%\n    datacenter: 99%\n",
-      "ensembles:\n  e:\n    voters: [b1, b2, c1]\napps:\n  x:\n    datacenter: dc2\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n")
+      "ensembles:\n  e:\n    voters: [b1, b2, c1]\napps:\n  x:\n    datacenter: dc2\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n"
+    )
     let p = try #require(AvailabilityModel.registryProbability(app: t.apps[0], in: t))
     // dc2 up. c1 up with 0.99 x 0.9 = 0.891. Quorum: b1 and b2 up (0.81), or exactly one of
     // them and c1 (2 x 0.09 x 0.891). Every such state has a local member up.

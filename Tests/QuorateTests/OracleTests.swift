@@ -68,7 +68,9 @@ func randomEnsembleYAML(_ rng: inout SplitMix, index: Int) -> String {
       for (i, v) in voters.enumerated() {
         groups[i < groupCount ? i : Int.random(in: 0..<groupCount, using: &rng)].append(v.name)
       }
-      yaml += "    groups:\n" + groups.enumerated().map { "      g\($0.offset): [\($0.element.joined(separator: ", "))]\n" }.joined()
+      yaml +=
+        "    groups:\n"
+        + groups.enumerated().map { "      g\($0.offset): [\($0.element.joined(separator: ", "))]\n" }.joined()
     }
     var weights = voters.map { _ in [0, 1, 1, 2, 3].randomElement(using: &rng)! }
     if weights.allSatisfy({ $0 == 0 }) { weights[0] = 1 }
@@ -82,7 +84,9 @@ func randomEnsembleYAML(_ rng: inout SplitMix, index: Int) -> String {
 }
 
 /// Compares the oracle's answers with quorate's, reporting the first few differences.
-func expectSameAnswers(_ answers: [String], _ expected: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+func expectSameAnswers(
+  _ answers: [String], _ expected: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
   #expect(answers.count == expected.count, "answer count", sourceLocation: sourceLocation)
   let diffs = zip(answers, expected).enumerated().filter { $0.element.0 != $0.element.1 }
   let shown = diffs.prefix(3).map { "#\($0.offset): zookeeper \($0.element.0) / quorate \($0.element.1)" }
@@ -92,7 +96,9 @@ func expectSameAnswers(_ answers: [String], _ expected: [String], sourceLocation
 /// How Java prints an address: IPv6 fully expanded without leading zeros (`fd00:0:0:0:0:0:0:c2`).
 func javaHostString(_ host: String) -> String {
   guard host.contains(":") else { return host }
-  let halves = host.split(separator: "::", omittingEmptySubsequences: false).map { $0.split(separator: ":").map(String.init) }
+  let halves = host.split(separator: "::", omittingEmptySubsequences: false).map {
+    $0.split(separator: ":").map(String.init)
+  }
   var groups = halves[0]
   if halves.count == 2 { groups += Array(repeating: "0", count: 8 - halves[0].count - halves[1].count) + halves[1] }
   return groups.map { String(Int($0, radix: 16) ?? 0, radix: 16) }.joined(separator: ":")
@@ -144,11 +150,16 @@ func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [Stri
   @Test func bundledEnsemblesAgreeOnEveryVoterSubset() throws {
     var input = ""
     var expected: [String] = []
-    for name in ["payments-prod", "two-dc-3-2", "three-dc-2-2-1", "nine-voters-hierarchical", "independent-sites", "datacenter-bridge", "loopback-2-2-1"] {
+    for name in [
+      "payments-prod", "two-dc-3-2", "three-dc-2-2-1", "nine-voters-hierarchical", "independent-sites",
+      "datacenter-bridge", "loopback-2-2-1",
+    ] {
       let t = try bundled(name)
       for e in t.ensembles {
         input += "config\n" + ZooKeeperConfig.membershipLines(e, in: t).joined(separator: "\n") + "\nend\n"
-        expected.append("OK \(e.voters.count) \(e.observers.count) \(e.voters.map(\.id).sorted()) | \(e.observers.map(\.id).sorted())")
+        expected.append(
+          "OK \(e.voters.count) \(e.observers.count) \(e.voters.map(\.id).sorted()) | \(e.observers.map(\.id).sorted())"
+        )
         appendEverySubset(e, input: &input, expected: &expected)
       }
     }
@@ -171,10 +182,12 @@ func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [Stri
           try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
           try "\(m.id)\n".write(toFile: "\(dataDir)/myid", atomically: true, encoding: .utf8)
           let cfg = "\(dataDir)/zoo.cfg"
-          try ZooKeeperConfig.zooCfg(e, member: m, in: t, options: options).write(toFile: cfg, atomically: true, encoding: .utf8)
+          try ZooKeeperConfig.zooCfg(e, member: m, in: t, options: options).write(
+            toFile: cfg, atomically: true, encoding: .utf8)
           input += "file \(cfg)\n"
           expected.append(
-            "OK myid=\(m.id) type=\(m.role == .voter ? "PARTICIPANT" : "OBSERVER") client=\(javaHostString(machine.host)):\(m.clientPort) voters=\(e.voters.map(\.id).sorted()) observers=\(e.observers.map(\.id).sorted())")
+            "OK myid=\(m.id) type=\(m.role == .voter ? "PARTICIPANT" : "OBSERVER") client=\(javaHostString(machine.host)):\(m.clientPort) voters=\(e.voters.map(\.id).sorted()) observers=\(e.observers.map(\.id).sorted())"
+          )
           // The verifier ZooKeeper built from this very file, on every subset of voters.
           appendEverySubset(e, input: &input, expected: &expected)
         }
@@ -187,9 +200,14 @@ func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [Stri
     var rng = SplitMix(state: 11)
     var input = ""
     var expected: [String] = []
-    var topologies = try ["payments-prod", "independent-sites", "datacenter-bridge", "three-dc-2-2-1"].map { try bundled($0) }
+    var topologies = try ["payments-prod", "independent-sites", "datacenter-bridge", "three-dc-2-2-1"].map {
+      try bundled($0)
+    }
     for i in 0..<200 {
-      if let t = load(randomEnsembleYAML(&rng, index: i) + "apps:\n  a:\n    datacenter: dc0\n    registry: e\n    sessionTimeout: 10s\n    chroot: /x/y\n").topology {
+      if let t = load(
+        randomEnsembleYAML(&rng, index: i)
+          + "apps:\n  a:\n    datacenter: dc0\n    registry: e\n    sessionTimeout: 10s\n    chroot: /x/y\n"
+      ).topology {
         topologies.append(t)
       }
     }
@@ -203,7 +221,9 @@ func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [Stri
           expected.append("OK \(app.chroot(for: e) ?? "-") " + servers.joined(separator: " "))
           // The Dubbo address lists the same servers, every port explicit, the first as primary.
           #expect(r.dubboAddress.hasPrefix("zookeeper://\(r.servers[0])"))
-          if r.servers.count > 1 { #expect(r.dubboAddress.contains("?backup=" + r.servers.dropFirst().joined(separator: ","))) }
+          if r.servers.count > 1 {
+            #expect(r.dubboAddress.contains("?backup=" + r.servers.dropFirst().joined(separator: ",")))
+          }
         }
       }
     }

@@ -37,7 +37,8 @@ import TopologyModel
     var rng = SplitMix(state: 31)
     for i in 0..<120 {
       guard let t = load(randomEnsembleYAML(&rng, index: i)).topology else { continue }
-      let goals: [SurvivalGoal] = [[.datacenter], [.machines(1)], [.datacenter, .machines(1)], [.rack]].randomElement(using: &rng)!
+      let goals: [SurvivalGoal] = [[.datacenter], [.machines(1)], [.datacenter, .machines(1)], [.rack]].randomElement(
+        using: &rng)!
       let r = Planner.plan(t, ensemble: nil, goals: goals, maxVoters: 9)
       if r.found { #expect(Planner.verify(r, in: t), "\(goals)") }
       // Brute force: no smaller odd set of machines meets the goals (and none at all when the
@@ -47,7 +48,8 @@ import TopologyModel
       while n <= limit {
         for mask in 0..<(1 << t.machines.count) where mask.nonzeroBitCount == n {
           let voters = t.machines.indices.filter { mask & (1 << $0) != 0 }
-          let candidate = PlanResult(name: "x", goals: goals, voters: voters, observers: [], explanation: [], toleratedFailures: (n - 1) / 2)
+          let candidate = PlanResult(
+            name: "x", goals: goals, voters: voters, observers: [], explanation: [], toleratedFailures: (n - 1) / 2)
           #expect(!Planner.verify(candidate, in: t), "\(goals): \(voters) beats \(r.voters)")
         }
         n += 2

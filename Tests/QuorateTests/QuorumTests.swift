@@ -33,7 +33,9 @@ func referenceContainsQuorum(_ set: Set<Int>, group: [Int?], weight: [Int], grou
 }
 
 /// A random ensemble: some voters in groups with weights (zeros included), some observers.
-func randomSystem(_ rng: inout SplitMix, maxMembers: Int = 9) -> (QuorumSystem, group: [Int?], weight: [Int], groups: Int, majority: Bool) {
+func randomSystem(_ rng: inout SplitMix, maxMembers: Int = 9) -> (
+  QuorumSystem, group: [Int?], weight: [Int], groups: Int, majority: Bool
+) {
   let n = Int.random(in: 1...maxMembers, using: &rng)
   let majority = Bool.random(using: &rng)
   let groups = majority ? 1 : Int.random(in: 1...4, using: &rng)
@@ -60,7 +62,8 @@ func subsets(_ n: Int) -> [Set<Int>] {
   @Test(arguments: [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (6, 2), (7, 3), (9, 4)])
   func majorityToleratesFloorOfHalfMinusOne(voters: Int, tolerated: Int) {
     // zookeeperAdmin.md: 2f+1 servers tolerate f failures; an even count tolerates no more.
-    let q = QuorumSystem(memberGroup: Array(repeating: 0, count: voters), memberWeight: Array(repeating: 1, count: voters), groupCount: 1)
+    let q = QuorumSystem(
+      memberGroup: Array(repeating: 0, count: voters), memberWeight: Array(repeating: 1, count: voters), groupCount: 1)
     #expect(q.toleratedFailures == tolerated)
   }
 
@@ -105,7 +108,9 @@ func subsets(_ n: Int) -> [Set<Int>] {
       var smallest = Int.max
       for mask in 0..<(1 << voters.count) {
         let failed = Set(voters.indices.filter { mask & (1 << $0) != 0 }.map { voters[$0] })
-        if !referenceContainsQuorum(everyone.subtracting(failed), group: group, weight: weight, groups: groups, majority: majority) {
+        if !referenceContainsQuorum(
+          everyone.subtracting(failed), group: group, weight: weight, groups: groups, majority: majority)
+        {
           smallest = min(smallest, failed.count)
         }
       }

@@ -6,7 +6,8 @@ import TopologyModel
 /// Each decoder and validator rule: the code, at the exact place (markers), and the clean case.
 @Suite struct DecoderTests {
   @Test func specExampleDrawsExactlyTheClampWarning() throws {
-    let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
     let r = load(text)
     #expect(r.diagnostics.map(\.code) == ["V305"])
     #expect(r.diagnostics.first?.message.contains("clamps it to 40s") == true)
@@ -32,13 +33,17 @@ import TopologyModel
 
   @Test func plainScalarsAreTypedByTheSchema() throws {
     // "no" and "on" are names here, never booleans (no Norway problem).
-    let t = try validated("ensembles:\n  no:\n    voters: [a1, b1, c1]\napps:\n  on:\n    datacenter: dc1\n    registry: no\n    sessionTimeout: 40s\n")
+    let t = try validated(
+      "ensembles:\n  no:\n    voters: [a1, b1, c1]\napps:\n  on:\n    datacenter: dc1\n    registry: no\n    sessionTimeout: 40s\n"
+    )
     #expect(t.ensembles.map(\.name) == ["no"])
     #expect(t.apps.map(\.name) == ["on"])
   }
 
   @Test func quotedIntegersAreRejected() {
-    expectDiagnostics(baseTopology + "ensembles:\n  e:\n    voters: [a1, b1, c1]\n    clientPort: 1️⃣\"2181\"\n", [(code: "S103", marker: "1️⃣")])
+    expectDiagnostics(
+      baseTopology + "ensembles:\n  e:\n    voters: [a1, b1, c1]\n    clientPort: 1️⃣\"2181\"\n",
+      [(code: "S103", marker: "1️⃣")])
   }
 
   @Test func durationsNeedUnits() {
@@ -64,7 +69,9 @@ import TopologyModel
     #expect(Scalars.availability("99.95%") == 0.9995)
     #expect(Scalars.availability("0.999") == 0.999)
     #expect(Scalars.availability("1") == 1)
-    for bad in ["0", "0%", "120%", "1.5", "-0.5", "abc", "99,9%"] { #expect(Scalars.availability(bad) == nil, "\(bad)") }
+    for bad in ["0", "0%", "120%", "1.5", "-0.5", "abc", "99,9%"] {
+      #expect(Scalars.availability(bad) == nil, "\(bad)")
+    }
   }
 
   @Test func hosts() {
@@ -73,7 +80,10 @@ import TopologyModel
     #expect(Scalars.host("::1") == .ipv6)
     #expect(Scalars.host("2001:db8::10.0.0.1") == .ipv6)
     #expect(Scalars.host("zk-b2.bj-b.example.com") == .name)
-    for bad in ["10.0.0.256", "10.1", "[fd00::c2]", "10.0.0.1:2181", "-bad.example", "a..b", "under_score.com", "1:2:3:4:5:6:7:8:9", "fd00:::1", "010.0.0.1"] {
+    for bad in [
+      "10.0.0.256", "10.1", "[fd00::c2]", "10.0.0.1:2181", "-bad.example", "a..b", "under_score.com",
+      "1:2:3:4:5:6:7:8:9", "fd00:::1", "010.0.0.1",
+    ] {
       #expect(Scalars.host(bad) == nil, "\(bad)")
     }
   }
@@ -92,7 +102,9 @@ import TopologyModel
     #expect(Scalars.isName("bj-a"))
     #expect(Scalars.isName("zk_1.prod"))
     #expect(Scalars.isName(String(repeating: "a", count: 63)))
-    for bad in ["", "-a", ".a", "a/b", "a b", "é", String(repeating: "a", count: 64)] { #expect(!Scalars.isName(bad), "\(bad)") }
+    for bad in ["", "-a", ".a", "a/b", "a b", "é", String(repeating: "a", count: 64)] {
+      #expect(!Scalars.isName(bad), "\(bad)")
+    }
   }
 
   @Test func everyProblemIsReportedInOneRun() {
@@ -110,7 +122,10 @@ import TopologyModel
             sessionTimeout: 40s
 
         """,
-      [(code: "V201", marker: "1️⃣"), (code: "S101", marker: "2️⃣"), (code: "S106", marker: "3️⃣"), (code: "V202", marker: "4️⃣"), (code: "V304", marker: "5️⃣")])
+      [
+        (code: "V201", marker: "1️⃣"), (code: "S101", marker: "2️⃣"), (code: "S106", marker: "3️⃣"),
+        (code: "V202", marker: "4️⃣"), (code: "V304", marker: "5️⃣"),
+      ])
   }
 }
 
@@ -124,7 +139,8 @@ import TopologyModel
   }
 
   @Test func memberRules() {
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1, 1️⃣b1]\n    observers: [2️⃣c1, 3️⃣q9]\n"),
+    expectDiagnostics(
+      ens("  e:\n    voters: [a1, b1, c1, 1️⃣b1]\n    observers: [2️⃣c1, 3️⃣q9]\n"),
       [(code: "V205", marker: "1️⃣"), (code: "V206", marker: "2️⃣"), (code: "V201", marker: "3️⃣")])
     expectDiagnostics(ens("  e:\n    voters: 1️⃣[]\n"), [(code: "V218", marker: "1️⃣")])
   }
@@ -132,17 +148,24 @@ import TopologyModel
   @Test func portConflictsAcrossEnsemblesAndHosts() {
     // Same machines, same client port: one conflict per machine.
     expectDiagnostics(
-      ens("  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [1️⃣a1, 2️⃣b1, 3️⃣c1]\n    quorumPort: 2889\n    electionPort: 3889\n"),
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [1️⃣a1, 2️⃣b1, 3️⃣c1]\n    quorumPort: 2889\n    electionPort: 3889\n"
+      ),
       [(code: "V207", marker: "1️⃣"), (code: "V207", marker: "2️⃣"), (code: "V207", marker: "3️⃣")])
     // Own ports: clean.
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [a1, b1, c1]\n    clientPort: 2182\n    quorumPort: 2889\n    electionPort: 3889\n"), [])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [a1, b1, c1]\n    clientPort: 2182\n    quorumPort: 2889\n    electionPort: 3889\n"
+      ), [])
     // Two machines with the same host in one ensemble.
     expectDiagnostics(
       "quorate: 1\nname: t\ndatacenters:\n  d:\n    machines:\n      m1: {host: 10.0.0.1}\n      m2: {host: 10.0.0.1}\n      m3: {host: 10.0.0.3}\nensembles:\n  e:\n    voters: [m1, 1️⃣m2, m3]\n",
       [(code: "V207", marker: "1️⃣"), (code: "V207", marker: "1️⃣"), (code: "V207", marker: "1️⃣")])
     // A client port that is another ensemble's quorum port on the same host.
     expectDiagnostics(
-      ens("  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: 2️⃣[1️⃣a1]\n    clientPort: 2888\n    quorumPort: 2890\n    electionPort: 3890\n"),
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: 2️⃣[1️⃣a1]\n    clientPort: 2888\n    quorumPort: 2890\n    electionPort: 3890\n"
+      ),
       [(code: "V207", marker: "1️⃣"), (code: "V302", marker: "2️⃣")])
   }
 
@@ -152,48 +175,79 @@ import TopologyModel
 
   @Test func hierarchicalGroupRules() {
     expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    quorum: 1️⃣hierarchical\n"), [(code: "V215", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    groups: 1️⃣by-datacenter\n"), [(code: "V215", marker: "1️⃣")])
     expectDiagnostics(
-      ens("  e:\n    voters: [a1, b1, c1, a2, b2]\n    observers: [c2]\n    quorum: hierarchical\n    groups:\n      1️⃣g1: [a1, a2]\n      g2: [b1, 2️⃣a1, 3️⃣c2]\n"),
-      [(code: "V210", marker: "2️⃣"), (code: "V211", marker: "3️⃣"), (code: "V209", marker: "1️⃣"), (code: "V209", marker: "1️⃣")])
+      ens("  e:\n    voters: [a1, b1, c1]\n    groups: 1️⃣by-datacenter\n"), [(code: "V215", marker: "1️⃣")])
     expectDiagnostics(
-      ens("  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: 1️⃣{ a1: 0, b1: 0, c1: 0 }\n"),
+      ens(
+        "  e:\n    voters: [a1, b1, c1, a2, b2]\n    observers: [c2]\n    quorum: hierarchical\n    groups:\n      1️⃣g1: [a1, a2]\n      g2: [b1, 2️⃣a1, 3️⃣c2]\n"
+      ),
+      [
+        (code: "V210", marker: "2️⃣"), (code: "V211", marker: "3️⃣"), (code: "V209", marker: "1️⃣"),
+        (code: "V209", marker: "1️⃣"),
+      ])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: 1️⃣{ a1: 0, b1: 0, c1: 0 }\n"
+      ),
       [(code: "V219", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: { 1️⃣c2: 2 }\n"), [(code: "V211", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: { 1️⃣c2: 2 }\n"
+      ), [(code: "V211", marker: "1️⃣")])
     // by-rack needs a rack on every voter.
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: 1️⃣by-rack\n"), [(code: "V209", marker: "1️⃣"), (code: "V209", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: { a1: 0 }\n"), [])
+    expectDiagnostics(
+      ens("  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: 1️⃣by-rack\n"),
+      [(code: "V209", marker: "1️⃣"), (code: "V209", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: { a1: 0 }\n"),
+      [])
   }
 
   @Test func idRules() {
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    ids: { a1: 1️⃣0, b1: 3, c1: 2️⃣3, 3️⃣c2: 9 }\n"),
+    expectDiagnostics(
+      ens("  e:\n    voters: [a1, b1, c1]\n    ids: { a1: 1️⃣0, b1: 3, c1: 2️⃣3, 3️⃣c2: 9 }\n"),
       [(code: "V212", marker: "1️⃣"), (code: "V213", marker: "2️⃣"), (code: "V217", marker: "3️⃣")])
   }
 
   @Test func idsAreAssignedLowestFreeInListOrderVotersFirst() throws {
-    let t = try validated("ensembles:\n  e:\n    voters: [a1, b1, c1]\n    observers: [a2]\n    ids: { b1: 1, a2: 3 }\n")
+    let t = try validated(
+      "ensembles:\n  e:\n    voters: [a1, b1, c1]\n    observers: [a2]\n    ids: { b1: 1, a2: 3 }\n")
     // a1 gets 2 (1 is taken), b1 keeps 1, c1 gets 4 (3 is taken by a2), a2 keeps 3.
     #expect(t.ensembles[0].members.map(\.id) == [2, 1, 4, 3])
   }
 
   @Test func appRules() {
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\napps:\n  1️⃣x:\n    datacenter: dc1\n"), [(code: "V214", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registry: 1️⃣e\n    registries: [e]\n    sessionTimeout: 40s\n"), [(code: "V214", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registries: [e, 1️⃣f, 2️⃣e]\n    sessionTimeout: 40s\n"),
+    expectDiagnostics(
+      ens("  e:\n    voters: [a1, b1, c1]\napps:\n  1️⃣x:\n    datacenter: dc1\n"), [(code: "V214", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registry: 1️⃣e\n    registries: [e]\n    sessionTimeout: 40s\n"
+      ), [(code: "V214", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registries: [e, 1️⃣f, 2️⃣e]\n    sessionTimeout: 40s\n"
+      ),
       [(code: "V203", marker: "1️⃣"), (code: "V307", marker: "2️⃣")])
   }
 
   @Test func linkRules() {
-    let links = "links:\n  - { between: [dc1, dc2], rtt: 1ms }\n  - 1️⃣{ between: [dc2, dc1], rtt: 2ms }\n  - { between: [dc3, 2️⃣dc3], rtt: 0ms }\n  - { between: [dc1, 3️⃣dc4], rtt: 1ms }\n"
-    expectDiagnostics(baseTopology + links + "ensembles:\n  e:\n    voters: [a1, b1, c1]\n",
+    let links =
+      "links:\n  - { between: [dc1, dc2], rtt: 1ms }\n  - 1️⃣{ between: [dc2, dc1], rtt: 2ms }\n  - { between: [dc3, 2️⃣dc3], rtt: 0ms }\n  - { between: [dc1, 3️⃣dc4], rtt: 1ms }\n"
+    expectDiagnostics(
+      baseTopology + links + "ensembles:\n  e:\n    voters: [a1, b1, c1]\n",
       [(code: "V220", marker: "1️⃣"), (code: "V220", marker: "2️⃣"), (code: "V202", marker: "3️⃣")])
   }
 
   @Test func sessionRules() {
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    minSessionTimeout: 1️⃣50s\n"), [(code: "V216", marker: "1️⃣")])
+    expectDiagnostics(
+      ens("  e:\n    voters: [a1, b1, c1]\n    minSessionTimeout: 1️⃣50s\n"), [(code: "V216", marker: "1️⃣")])
     expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    tickTime: 1️⃣2.5ms\n"), [(code: "V221", marker: "1️⃣")])
     // Requested 60s (the default) clamps to 20 x 2000ms = 40s; 3s clamps up to 4s.
-    let m = MarkedText(ens("  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registry: 1️⃣e\n  y:\n    datacenter: dc1\n    registry: e\n    sessionTimeout: 2️⃣3s\n  z:\n    datacenter: dc1\n    registry: e\n    sessionTimeout: 40s\n"))
+    let m = MarkedText(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registry: 1️⃣e\n  y:\n    datacenter: dc1\n    registry: e\n    sessionTimeout: 2️⃣3s\n  z:\n    datacenter: dc1\n    registry: e\n    sessionTimeout: 40s\n"
+      ))
     let d = load(m.text).diagnostics
     #expect(d.map(\.code) == ["V305", "V305"])
     #expect(d[0].message.contains("60s") && d[0].message.contains("40s"))
@@ -211,18 +265,31 @@ import TopologyModel
 
   @Test func datacenterSpreadWarnings() {
     // 3 + 2 over two datacenters: both warnings.
-    expectDiagnostics(ens("  e:\n    voters: 1️⃣[a1, a2, a3, b1, b2]\n"), [(code: "V303", marker: "1️⃣"), (code: "V304", marker: "1️⃣")])
+    expectDiagnostics(
+      ens("  e:\n    voters: 1️⃣[a1, a2, a3, b1, b2]\n"), [(code: "V303", marker: "1️⃣"), (code: "V304", marker: "1️⃣")])
     // 3 + 1 + 1: one datacenter holds a majority.
     expectDiagnostics(ens("  e:\n    voters: 1️⃣[a1, a2, a3, b1, c1]\n"), [(code: "V303", marker: "1️⃣")])
     // All in one datacenter: an independent cluster, no spread warning.
     expectDiagnostics(ens("  e:\n    voters: [a1, a2, a3]\n"), [])
     // Hierarchical weights count: a1 weighs 3 of 5.
-    expectDiagnostics(ens("  e:\n    voters: 1️⃣[a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: { a1: 3 }\n"), [(code: "V303", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: 1️⃣[a1, b1, c1]\n    quorum: hierarchical\n    groups: by-datacenter\n    weights: { a1: 3 }\n"
+      ), [(code: "V303", marker: "1️⃣")])
   }
 
   @Test func localConnectWarnings() {
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: 1️⃣local\n    sessionTimeout: 40s\n"), [(code: "V306", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [b1, b2, b3]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: 1️⃣local\n    sessionTimeout: 40s\n"), [(code: "V306", marker: "1️⃣")])
-    expectDiagnostics(ens("  e:\n    voters: [a1, b1, c1]\n    observers: [a2]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n"), [])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: 1️⃣local\n    sessionTimeout: 40s\n"
+      ), [(code: "V306", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [b1, b2, b3]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: 1️⃣local\n    sessionTimeout: 40s\n"
+      ), [(code: "V306", marker: "1️⃣")])
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n    observers: [a2]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n"
+      ), [])
   }
 }

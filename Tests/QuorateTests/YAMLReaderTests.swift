@@ -182,8 +182,12 @@ import TopologyYAML
 
   @Test func limitsAreConfigurable() {
     let small = YAMLLimits(maxBytes: 12, maxDepth: 2, maxNodes: 5)
-    #expect(YAMLReader.read(SourceFile(path: "t", text: "a: 1234567890123"), limits: small).diagnostics.map(\.code) == ["Y007"])
+    #expect(
+      YAMLReader.read(SourceFile(path: "t", text: "a: 1234567890123"), limits: small).diagnostics.map(\.code) == [
+        "Y007"
+      ])
     #expect(YAMLReader.read(SourceFile(path: "t", text: "[[[1]]]"), limits: small).diagnostics.map(\.code) == ["Y008"])
-    #expect(YAMLReader.read(SourceFile(path: "t", text: "[1,2,3,4,5]"), limits: small).diagnostics.map(\.code) == ["Y009"])
+    #expect(
+      YAMLReader.read(SourceFile(path: "t", text: "[1,2,3,4,5]"), limits: small).diagnostics.map(\.code) == ["Y009"])
   }
 }

@@ -25,7 +25,8 @@ enum HierarchicalGroups: ValidationRule {
           DiagnosticCatalog.hierarchicalMismatch,
           "ensemble '\(e.name.value)' declares weights without 'quorum: hierarchical'", r,
           path: "\(path).weights",
-          help: "weights apply to hierarchical quorums only; add 'quorum: hierarchical' with groups, or remove 'weights'")
+          help:
+            "weights apply to hierarchical quorums only; add 'quorum: hierarchical' with groups, or remove 'weights'")
       }
       let voterNames = Set(e.voters.map(\.value))
       for (m, w) in e.weights {
@@ -56,7 +57,8 @@ enum HierarchicalGroups: ValidationRule {
         for (g, members) in list {
           for m in members {
             if c.machines[m.value] == nil {
-              MemberReferences.unknownMachine(&c, m, known: Array(c.machines.keys).sorted(), path: "\(path).groups.\(g.value)")
+              MemberReferences.unknownMachine(
+                &c, m, known: Array(c.machines.keys).sorted(), path: "\(path).groups.\(g.value)")
             } else if !voterNames.contains(m.value) {
               c.report(
                 DiagnosticCatalog.nonVoterInGroup,

@@ -27,7 +27,8 @@ enum PortConflicts: ValidationRule {
       for (m, _) in c.resolvedMembers(e) {
         guard let host = m.host?.value else { continue }
         let p = c.ports(e, m)
-        let range = e.voters.first { $0.value == m.name.value }?.range
+        let range =
+          e.voters.first { $0.value == m.name.value }?.range
           ?? e.observers.first { $0.value == m.name.value }?.range ?? m.name.range
         if p.quorum == p.election { sameQuorumAndElection.append((m.name.value, p.quorum, range)) }
         var ports: [(String, Int)] = [("client", p.client), ("quorum", p.quorum)]

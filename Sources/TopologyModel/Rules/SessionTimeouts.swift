@@ -22,13 +22,13 @@ enum SessionTimeouts: ValidationRule {
       whole(&c, e.settings.maxSessionTimeout, "maxSessionTimeout")
       let b = c.sessionBoundsMs(e)
       if b.min > b.max {
-        let where_ =
+        let place =
           c.setting(e, \.minSessionTimeout)?.range ?? c.setting(e, \.maxSessionTimeout)?.range
           ?? e.name.range
         c.report(
           DiagnosticCatalog.sessionBounds,
           "ensemble '\(e.name.value)' has minSessionTimeout \(Duration.format(milliseconds: Double(b.min))) above maxSessionTimeout \(Duration.format(milliseconds: Double(b.max)))",
-          where_, path: "ensembles.\(e.name.value)")
+          place, path: "ensembles.\(e.name.value)")
       }
     }
     for a in c.topology.apps {
@@ -43,7 +43,9 @@ enum SessionTimeouts: ValidationRule {
         let got = Duration.format(milliseconds: Double(t))
         let source =
           a.sessionTimeout != nil
-          ? "its sessionTimeout" : (c.topology.clientSessionTimeout != nil ? "defaults.client.sessionTimeout" : "the default of Dubbo and Curator")
+          ? "its sessionTimeout"
+          : (c.topology.clientSessionTimeout != nil
+            ? "defaults.client.sessionTimeout" : "the default of Dubbo and Curator")
         let bound = t < requested ? "maxSessionTimeout" : "minSessionTimeout"
         c.report(
           DiagnosticCatalog.sessionClamped,
