@@ -124,21 +124,18 @@ public enum Analyzer {
       return !system.hasQuorum(aliveWeight: alive)
     }
 
+    /// Whether losing these domains (indices) breaks the quorum.
+    func breaks(domains: [Int]) -> Bool {
+      var alive = total
+      for d in domains { for g in alive.indices { alive[g] -= weights[d][g] } }
+      return !system.hasQuorum(aliveWeight: alive)
+    }
+
     /// Minimal breaking sets by enumeration of every mask (count <= limit), or sets of at most
     /// three domains otherwise.
     func minimalBreakingSets(limit: Int) -> (sets: [[String]], complete: Bool) {
       let n = names.count
-      var minimal: [UInt64] = []
-      func isMinimal(_ mask: UInt64) -> Bool {
-        guard breaks(mask) else { return false }
-        var m = mask
-        while m != 0 {
-          let bit = m & (~m &+ 1)
-          if breaks(mask & ~bit) { return false }
-          m &= m - 1
-        }
-        return true
-      }
+      var sets: [[String]] = []
       let complete = n <= limit
       if complete {
         // One evaluation per mask, then minimality by table look-ups.
@@ -155,23 +152,24 @@ public enum Analyzer {
             }
             m &= m - 1
           }
-          if minimalHere { minimal.append(UInt64(mask)) }
+          if minimalHere { sets.append((0..<n).filter { mask & (1 << $0) != 0 }.map { names[$0] }.sorted()) }
         }
       } else {
-        for a in 0..<n {
-          let ma = UInt64(1) << UInt64(a)
-          if isMinimal(ma) { minimal.append(ma) }
-          for b in (a + 1)..<n {
-            let mb = ma | UInt64(1) << UInt64(b)
-            if isMinimal(mb) { minimal.append(mb) }
-            for c in (b + 1)..<n where isMinimal(mb | UInt64(1) << UInt64(c)) {
-              minimal.append(mb | UInt64(1) << UInt64(c))
-            }
+        // Too many domains for masks of every subset (and possibly for 64-bit masks at all):
+        // sets of up to three, as index lists.
+        func isMinimal(_ set: [Int]) -> Bool {
+          guard breaks(domains: set) else { return false }
+          return set.indices.allSatisfy { i in
+            !breaks(domains: set.enumerated().filter { $0.offset != i }.map(\.element))
           }
         }
-      }
-      let sets = minimal.map { mask in
-        (0..<n).filter { mask & (UInt64(1) << UInt64($0)) != 0 }.map { names[$0] }.sorted()
+        for a in 0..<n {
+          if isMinimal([a]) { sets.append([names[a]]) }
+          for b in (a + 1)..<n {
+            if isMinimal([a, b]) { sets.append([names[a], names[b]].sorted()) }
+            for c in (b + 1)..<n where isMinimal([a, b, c]) { sets.append([names[a], names[b], names[c]].sorted()) }
+          }
+        }
       }
       return (sortedSets(sets), complete)
     }

@@ -8,7 +8,8 @@ public struct RegistryAddress: Sendable {
   public let ensemble: String
   /// `host:port,...[/chroot]` as ZooKeeper's `ConnectStringParser` reads it.
   public let connectString: String
-  /// `zookeeper://HOST:PORT?backup=HOST:PORT,...&session=MS[...]` for Dubbo.
+  /// `zookeeper://HOST:PORT?backup=HOST:PORT,...&session=MS[...]` for Dubbo; empty, like
+  /// `connectString`, when the app has no server of this registry to list.
   public let dubboAddress: String
   /// `host:port` of every server listed, in order.
   public let servers: [String]
@@ -35,11 +36,15 @@ public enum ConnectStrings {
       let members = ConnectList.members(app: app, ensemble: e, in: t)
       let servers = members.map { hostPort(t.machines[e.members[$0].machine].host, e.members[$0].clientPort) }
       let chroot = app.chroot(for: e)
-      let connect = servers.joined(separator: ",") + (chroot ?? "")
+      // No server (connect: local and no member in the app's datacenter, warning V306): no
+      // string at all rather than a bare chroot, which ZooKeeper's client would refuse.
+      let connect = servers.isEmpty ? "" : servers.joined(separator: ",") + (chroot ?? "")
       return RegistryAddress(
         ensemble: e.name, connectString: connect,
-        dubboAddress: dubbo(
-          servers: servers, chroot: chroot, sessionMs: app.requestedSessionTimeoutMs, local: app.connect == .local),
+        dubboAddress: servers.isEmpty
+          ? ""
+          : dubbo(
+            servers: servers, chroot: chroot, sessionMs: app.requestedSessionTimeoutMs, local: app.connect == .local),
         servers: servers, chroot: chroot, requestedSessionTimeoutMs: app.requestedSessionTimeoutMs,
         negotiatedSessionTimeoutMs: e.negotiatedSessionTimeout(app.requestedSessionTimeoutMs),
         local: app.connect == .local)
@@ -102,6 +107,11 @@ public enum ConnectStrings {
       for (i, r) in addresses(app: app, in: t).enumerated() {
         let role = app.registries.count > 1 ? (i == 0 ? " (preferred)" : " (fallback \(i))") : ""
         out += "  registry '\(r.ensemble)'\(role)\n"
+        if r.servers.isEmpty {
+          out +=
+            "    none: 'connect: local' and no member of '\(r.ensemble)' in '\(t.datacenters[app.datacenter].name)'\n"
+          continue
+        }
         out += "    connect string: \(r.connectString)\n"
         out += "    dubbo address:  \(r.dubboAddress)\n"
       }

@@ -242,3 +242,21 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     #expect(AnalysisLints.diagnostics(for: try bundled("payments-prod")).isEmpty)
   }
 }
+
+@Suite struct LargeEstateTests {
+  @Test func breakingSetsBeyondSixtyFourDatacenters() throws {
+    // 70 datacenters, one voter each, one group; the voter in dc69 weighs 100 of 169, so
+    // losing dc69 alone breaks the quorum and no other set of up to three does.
+    var yaml = "quorate: 1\nname: wide\ndatacenters:\n"
+    for d in 0..<70 { yaml += "  dc\(d):\n    machines:\n      m\(d): { host: 10.0.\(d).1 }\n" }
+    let voters = (0..<70).map { "m\($0)" }.joined(separator: ", ")
+    yaml +=
+      "ensembles:\n  e:\n    voters: [\(voters)]\n    quorum: hierarchical\n    groups:\n      g: [\(voters)]\n    weights: { m69: 100 }\n"
+    let r = load(yaml)
+    let t = try #require(r.topology, "\(r.diagnostics.map(\.message))")
+    let e = Analyzer.analyze(t).ensembles[0]
+    #expect(!e.datacenterSetsComplete)
+    #expect(e.criticalDatacenters == ["dc69"])
+    #expect(e.minimalBreakingDatacenterSets == [["dc69"]])
+  }
+}

@@ -143,3 +143,40 @@ import Testing
     #expect(listFiles(elsewhere).isEmpty)
   }
 }
+
+@Suite struct NoLocalServerTests {
+  /// `connect: local` with no member in the app's datacenter (V306): nothing to list.
+  let yaml = """
+    quorate: 1
+    name: t
+    datacenters:
+      a:
+        machines:
+          m1: {host: 10.0.0.1}
+          m2: {host: 10.0.0.2}
+          m3: {host: 10.0.0.3}
+      b:
+        machines:
+          x1: {host: 10.0.1.1}
+    ensembles:
+      e:
+        voters: [m1, m2, m3]
+    apps:
+      w:
+        datacenter: b
+        registry: e
+        connect: local
+        sessionTimeout: 40s
+
+    """
+
+  @Test func noBogusConnectStringOrAddress() throws {
+    let r = try quorate("connect", "-", "--format", "json", stdin: yaml)
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("\"connectString\": \"\""))
+    #expect(r.stdout.contains("\"dubboAddress\": \"\""))
+    #expect(!r.stdout.contains("zookeeper://\""))
+    let check = try quorate("check", "-", stdin: yaml)
+    #expect(check.stdout.contains("warning[V306]"))
+  }
+}
