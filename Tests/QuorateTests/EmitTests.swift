@@ -180,3 +180,17 @@ import Testing
     #expect(check.stdout.contains("warning[V306]"))
   }
 }
+
+@Suite struct ReportGoldenTests {
+  @Test func markdownReportOfTheSpecExample() throws {
+    let golden = packageRoot.appendingPathComponent("Tests/QuorateTests/Golden/report-payments-prod.md")
+    let r = try quorate("report", "topologies/payments-prod.yaml", "--format", "markdown")
+    #expect(r.status == 0)
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
+      try r.stdout.write(to: golden, atomically: true, encoding: .utf8)
+      Issue.record("recorded \(golden.path): read it, then run again without RECORD_GOLDEN")
+      return
+    }
+    #expect(r.stdout == (try String(contentsOf: golden, encoding: .utf8)), "RECORD_GOLDEN=1 re-records")
+  }
+}
