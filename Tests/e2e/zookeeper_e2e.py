@@ -313,7 +313,7 @@ def main():
             r_ms, c_ms = t * 2 // 3, t // n
             ping_ms = r_ms // 2 - 1000  # ClientCnxn pings when idle for readTimeout/2 - 1 s
             worst = (k - 1) * (c_ms + 1000) + 1000
-            slack = 400  # scheduling, JVM and TCP on a shared 2-core machine
+            slack = 700  # scheduling, JVM and TCP on a shared 2-core machine
             result = measure_failover(cluster, classes, connect_string, session_ms, extra, placement)
             notice_ok = r_ms - ping_ms - slack <= result["notice"] <= r_ms + slack
             failover = result["back"] - result["notice"]
