@@ -107,6 +107,12 @@ public enum AvailabilityModel {
     return "\(whole).\(frac)%"
   }
 
+  /// Nines with one decimal, for people: `5.4`.
+  public static func ninesText(_ p: Double) -> String {
+    let tenths = Int((nines(p) * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10)"
+  }
+
   /// Expected downtime per year in seconds.
   public static func downtimePerYear(_ p: Double) -> Double { (1 - p) * 365.25 * 86400 }
 

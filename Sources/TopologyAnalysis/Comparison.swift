@@ -64,12 +64,13 @@ public enum Comparison {
   public static func compare(_ t: ValidatedTopology) -> [SiteComparison] {
     let all = Set(t.datacenters.indices)
     let sites = t.datacenters.indices.filter { d in t.apps.contains { $0.datacenter == d } }
+    // Once for every site: which datacenters each ensemble's voters are in.
+    let voterDCs = t.ensembles.map { e in Set(e.voters.map { t.machines[$0.machine].datacenter }) }
+    let spanning = t.ensembles.indices.filter { voterDCs[$0].count >= 2 }
     return sites.map { s in
       let apps = t.apps.filter { $0.datacenter == s }
       let used = Set(apps.flatMap(\.registries))
-      func voterDCs(_ e: Ensemble) -> Set<Int> { Set(e.voters.map { t.machines[$0.machine].datacenter }) }
-      let spanning = t.ensembles.indices.filter { voterDCs(t.ensembles[$0]).count >= 2 }
-      let inside = t.ensembles.indices.filter { voterDCs(t.ensembles[$0]) == [s] }
+      let inside = t.ensembles.indices.filter { voterDCs[$0] == [s] }
       let sharedIndex = spanning.first { used.contains($0) } ?? spanning.first
       let localIndex = inside.first { used.contains($0) } ?? inside.first
 

@@ -128,7 +128,7 @@ public enum Planner {
   static func place(
     n: Int, t: ValidatedTopology, dcCap: Int, rackCap: Int, preferred: Set<Int>, sites: Set<Int>
   ) -> [Int]? {
-    func rack(_ m: Int) -> String { t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)" }
+    func rack(_ m: Int) -> String { rackKey(m, in: t) }
     var chosen: [Int] = []
     var perDC: [Int: Int] = [:]
     var perRack: [String: Int] = [:]
@@ -153,6 +153,11 @@ public enum Planner {
     return chosen.sorted()
   }
 
+  /// A machine's rack as a failure domain: `dc/rack`, or a domain of its own without a rack.
+  static func rackKey(_ m: Int, in t: ValidatedTopology) -> String {
+    t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)"
+  }
+
   /// Re-checks a plan with the quorum engine: every goal must hold.
   public static func verify(_ r: PlanResult, in t: ValidatedTopology) -> Bool {
     guard r.found else { return false }
@@ -169,13 +174,8 @@ public enum Planner {
           if !system.hasQuorum(members: alive) { return false }
         }
       case .rack:
-        let racks = Set(
-          r.voters.map { m in t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)" })
-        for rack in racks {
-          let alive = everyone.filter { i in
-            let m = r.voters[i]
-            return (t.machines[m].rack.map { "\(t.machines[m].datacenter)/\($0)" } ?? "machine/\(m)") != rack
-          }
+        for rack in Set(r.voters.map { rackKey($0, in: t) }) {
+          let alive = everyone.filter { rackKey(r.voters[$0], in: t) != rack }
           if !system.hasQuorum(members: alive) { return false }
         }
       }

@@ -28,13 +28,11 @@ public enum AnalysisRendering {
 
   /// "99.999624% (5.4 nines, 2m downtime a year)".
   static func availabilityText(_ p: Double) -> String {
-    let n = AvailabilityModel.nines(p)
-    let tenths = Int((n * 10).rounded())
     let seconds = Int(AvailabilityModel.downtimePerYear(p).rounded())
     let downtime =
       seconds >= 3600
       ? "\(seconds / 3600)h\(seconds % 3600 / 60)m" : (seconds >= 60 ? "\(seconds / 60)m" : "\(seconds)s")
-    return "\(AvailabilityModel.percent(p)) (\(tenths / 10).\(tenths % 10) nines, about \(downtime) down a year)"
+    return "\(AvailabilityModel.percent(p)) (\(AvailabilityModel.ninesText(p)) nines, about \(downtime) down a year)"
   }
 
   static func ensembleJSON(_ e: EnsembleReport, _ t: ValidatedTopology) -> JSONValue {

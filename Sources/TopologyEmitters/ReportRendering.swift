@@ -9,13 +9,6 @@ public enum ReportRendering {
   /// Milliseconds for people: `1.5ms`, `28ms`.
   static func ms(_ v: Double) -> String { Duration.format(milliseconds: v) }
 
-  /// Nines with one decimal.
-  static func nines(_ p: Double) -> String {
-    let n = AvailabilityModel.nines(p)
-    let tenths = Int((n * 10).rounded())
-    return "\(tenths / 10).\(tenths % 10)"
-  }
-
   static func placement(_ d: SiteDesign) -> String {
     d.voters.map { "\($0.datacenter) \($0.count)" }.joined(separator: " + ")
   }
@@ -63,7 +56,7 @@ public enum ReportRendering {
     func availability(_ d: SiteDesign) -> String {
       guard d.exists else { return "-" }
       guard let p = d.availability else { return "not set" }
-      return "\(AvailabilityModel.percent(p)) (\(nines(p)) nines)"
+      return "\(AvailabilityModel.percent(p)) (\(AvailabilityModel.ninesText(p)) nines)"
     }
     func failover(_ d: SiteDesign) -> String {
       guard d.exists else { return "-" }
