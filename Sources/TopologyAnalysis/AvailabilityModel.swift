@@ -64,30 +64,78 @@ public enum AvailabilityModel {
   /// P(the app's preferred registry is usable | the app's datacenter is up): a quorum, and for
   /// `connect: local` at least one member up in the app's datacenter.
   public static func registryProbability(app: App, in t: ValidatedTopology) -> Double? {
-    guard let ei = app.registries.first else { return nil }
-    let e = t.ensembles[ei]
-    // Condition on the app's datacenter being up: the same program with its availability 1.
-    let conditioned = t.withDatacenterUp(app.datacenter)
-    guard let pQuorum = quorumProbability(e, in: conditioned) else { return nil }
-    guard app.connect == .local else { return pQuorum }
-    // Local: also needs a member up in its own datacenter. Joint with the quorum, exactly:
-    // split on how many local members are up (all local members share the datacenter).
-    return localJoint(e, app: app, in: conditioned)
+    guard let first = app.registries.first else { return nil }
+    return usableProbability(app: app, registries: [first], in: t)
   }
 
-  /// P(quorum and at least one local member up), conditioned datacenter up.
-  static func localJoint(_ e: Ensemble, app: App, in t: ValidatedTopology) -> Double? {
-    let locals = e.members.indices.filter { t.machines[e.members[$0].machine].datacenter == app.datacenter }
-    // P(quorum) - P(quorum and every local member down).
-    guard let pQuorum = quorumProbability(e, in: t) else { return nil }
-    var pAllDown = 1.0
-    for i in locals {
-      guard let p = t.machines[e.members[i].machine].availability else { return nil }
-      pAllDown *= 1 - p
+  /// P(at least one of the app's registries is usable | its datacenter is up). Registries that
+  /// share machines are not independent, so this is one program over all of them at once.
+  public static func anyRegistryProbability(app: App, in t: ValidatedTopology) -> Double? {
+    usableProbability(app: app, registries: app.registries, in: t)
+  }
+
+  /// The joint program: the state holds, for every registry, its alive weight per group and
+  /// (for `connect: local`) whether a member in the app's datacenter is up; a machine that
+  /// serves several registries updates all of them. Conditioned on the app's datacenter by
+  /// giving it availability 1.
+  static func usableProbability(app: App, registries: [Int], in original: ValidatedTopology) -> Double? {
+    let t = original.withDatacenterUp(app.datacenter)
+    let local = app.connect == .local
+    struct Part {
+      let system: QuorumSystem
+      let offset: Int
+      let localSlot: Int?
     }
-    let withoutLocals = t.withMachinesDown(locals.map { e.members[$0].machine })
-    guard let pQuorumWithout = quorumProbability(e, in: withoutLocals) else { return nil }
-    return pQuorum - pAllDown * pQuorumWithout
+    var parts: [Part] = []
+    var width = 0
+    var roles: [Int: [(part: Int, member: Int)]] = [:]  // machine -> memberships
+    for ei in registries {
+      let e = t.ensembles[ei]
+      let system = QuorumSystem(e)
+      let groups = system.groupWeights.count
+      parts.append(Part(system: system, offset: width, localSlot: local ? width + groups : nil))
+      for (i, m) in e.members.enumerated() { roles[m.machine, default: []].append((parts.count - 1, i)) }
+      width += groups + (local ? 1 : 0)
+    }
+    func up(_ state: [Int], machine: Int) -> [Int] {
+      var next = state
+      for (p, i) in roles[machine] ?? [] {
+        let part = parts[p]
+        if let g = part.system.memberGroup[i] { next[part.offset + g] += part.system.memberWeight[i] }
+        if let slot = part.localSlot, t.machines[machine].datacenter == app.datacenter { next[slot] = 1 }
+      }
+      return next
+    }
+    let zero = Array(repeating: 0, count: width)
+    var states: [[Int]: Double] = [zero: 1]
+    let byDC = Dictionary(grouping: roles.keys.sorted()) { t.machines[$0].datacenter }
+    for d in byDC.keys.sorted() {
+      guard let pDC = t.datacenters[d].availability else { return nil }
+      var inside: [[Int]: Double] = [zero: 1]
+      for m in byDC[d] ?? [] {
+        guard let p = t.machines[m].availability else { return nil }
+        var next: [[Int]: Double] = [:]
+        for (state, q) in sorted(inside) {
+          next[state, default: 0] += q * (1 - p)
+          next[up(state, machine: m), default: 0] += q * p
+        }
+        inside = next
+      }
+      var next: [[Int]: Double] = [:]
+      for (state, q) in sorted(states) {
+        next[state, default: 0] += q * (1 - pDC)
+        for (add, r) in sorted(inside) { next[zip(state, add).map(+), default: 0] += q * pDC * r }
+      }
+      guard next.count <= maxStates else { return nil }
+      states = next
+    }
+    return sorted(states).reduce(0) { total, entry in
+      let usable = parts.contains { part in
+        let tally = Array(entry.0[part.offset..<(part.offset + part.system.groupWeights.count)])
+        return part.system.hasQuorum(aliveWeight: tally) && (part.localSlot.map { entry.0[$0] > 0 } ?? true)
+      }
+      return total + (usable ? entry.1 : 0)
+    }
   }
 
   /// Nines: -log10(1 - p), capped for p = 1.

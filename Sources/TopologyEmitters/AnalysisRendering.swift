@@ -106,6 +106,7 @@ public enum AnalysisRendering {
       ("datacenter", .string(a.datacenter)),
       ("registries", .array(registries)),
       ("registryAvailability", availabilityJSON(AvailabilityModel.registryProbability(app: app, in: t))),
+      ("anyRegistryAvailability", availabilityJSON(AvailabilityModel.anyRegistryProbability(app: app, in: t))),
       ("datacenterFailures", outcomes(a.failures)),
       ("isolations", outcomes(a.isolations)),
       ("losesRegistryWhenFailed", .strings(a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
@@ -178,6 +179,9 @@ public enum AnalysisRendering {
       }
       if let p = AvailabilityModel.registryProbability(app: app, in: t) {
         out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
+      }
+      if app.registries.count > 1, let p = AvailabilityModel.anyRegistryProbability(app: app, in: t) {
+        out += "  some registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
       }
       for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)] {
         out += "  \(label):\n"

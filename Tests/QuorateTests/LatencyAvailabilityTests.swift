@@ -137,3 +137,81 @@ import TopologyModel
     #expect(abs(p - expected) < 1e-12)
   }
 }
+
+@Suite struct JointAvailabilityTests {
+  /// Brute force over every up/down state of every datacenter and machine, the app's
+  /// datacenter held up: is some registry usable (a quorum among its up voters and, for
+  /// connect: local, one of its members up in the app's datacenter)?
+  func bruteForce(_ app: App, registries: [Int], _ t: ValidatedTopology) -> Double {
+    let machines = Array(Set(registries.flatMap { t.ensembles[$0].members.map(\.machine) })).sorted()
+    let dcs = Array(Set(machines.map { t.machines[$0].datacenter })).sorted()
+    var total = 0.0
+    for dcMask in 0..<(1 << dcs.count) {
+      var p = 1.0
+      for (i, d) in dcs.enumerated() {
+        let a = d == app.datacenter ? 1 : (t.datacenters[d].availability ?? 0)
+        p *= dcMask & (1 << i) != 0 ? a : 1 - a
+      }
+      guard p > 0 else { continue }
+      for mMask in 0..<(1 << machines.count) {
+        var q = p
+        var upMachines = Set<Int>()
+        for (i, m) in machines.enumerated() {
+          let a = t.machines[m].availability ?? 0
+          let up = mMask & (1 << i) != 0
+          q *= up ? a : 1 - a
+          let dcUp = dcMask & (1 << (dcs.firstIndex(of: t.machines[m].datacenter) ?? 0)) != 0
+          if up && dcUp { upMachines.insert(m) }
+        }
+        let usable = registries.contains { ei in
+          let e = t.ensembles[ei]
+          let alive = e.members.indices.filter { upMachines.contains(e.members[$0].machine) }
+          let localOK =
+            app.connect == .all
+            || e.members.contains {
+              upMachines.contains($0.machine) && t.machines[$0.machine].datacenter == app.datacenter
+            }
+          return QuorumSystem(e).hasQuorum(members: alive) && localOK
+        }
+        if usable { total += q }
+      }
+    }
+    return total
+  }
+
+  @Test func jointProgramMatchesBruteForceOnSharedMachines() throws {
+    var rng = SplitMix(state: 404)
+    var checked = 0
+    for i in 0..<80 {
+      // Two ensembles on overlapping machines (own ports), one app using both.
+      var machines: [(String, Int)] = []
+      var yaml =
+        "quorate: 1\nname: j\(i)\ndefaults:\n  availability:\n    machine: 0.9\n    datacenter: 0.95\ndatacenters:\n"
+      for d in 0..<3 {
+        yaml += "  dc\(d):\n    machines:\n"
+        for m in 0..<2 {
+          machines.append(("m\(d)\(m)", d))
+          yaml += "      m\(d)\(m): { host: 10.0.\(d).\(m + 1)\(m == 1 ? ", availability: 0.8" : "") }\n"
+        }
+      }
+      machines.shuffle(using: &rng)
+      let e = machines.prefix(3).map(\.0)
+      let f = machines.dropFirst(2).prefix(3).map(\.0)  // shares one machine with e
+      yaml += "ensembles:\n  e:\n    voters: [\(e.joined(separator: ", "))]\n"
+      yaml +=
+        "  f:\n    voters: [\(f.joined(separator: ", "))]\n    clientPort: 2182\n    quorumPort: 2889\n    electionPort: 3889\n"
+      let connect = Bool.random(using: &rng) ? "local" : "all"
+      yaml +=
+        "apps:\n  a:\n    datacenter: dc\(Int.random(in: 0..<3, using: &rng))\n    registries: [e, f]\n    connect: \(connect)\n    sessionTimeout: 40s\n"
+      let r = load(yaml)
+      let t = try #require(r.topology, "\(r.diagnostics.filter { $0.severity == .error }.map(\.message))")
+      let p = try #require(AvailabilityModel.anyRegistryProbability(app: t.apps[0], in: t))
+      let app = t.apps[0]
+      #expect(abs(p - bruteForce(app, registries: app.registries, t)) < 1e-12, "\(yaml)")
+      let q = try #require(AvailabilityModel.registryProbability(app: app, in: t))
+      #expect(abs(q - bruteForce(app, registries: [app.registries[0]], t)) < 1e-12)
+      checked += 1
+    }
+    #expect(checked == 80)
+  }
+}
