@@ -13,13 +13,14 @@ public enum AnalysisLints {
         let list = ConnectList.members(app: app, ensemble: e, in: t)
         let model = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: list.count)
         // For each other datacenter: how many entries of the connect string it holds.
-        var risky: [(dc: String, k: Int)] = []
-        for d in t.datacenters.indices where d != app.datacenter {
-          let k = list.filter { t.machines[e.members[$0].machine].datacenter == d }.count
+        var perDC: [Int: Int] = [:]
+        for i in list { perDC[t.machines[e.members[i].machine].datacenter, default: 0] += 1 }
+        var risky: [(index: Int, dc: String, k: Int)] = []
+        for (d, k) in perDC.sorted(by: { $0.key < $1.key }) where d != app.datacenter {
           // With every entry unreachable there is no fail-over to time: the registry is simply
           // out of reach, which `analyze` reports.
-          if k >= 1 && k < list.count && model.risksExpiry(unreachable: k) {
-            risky.append((t.datacenters[d].name, k))
+          if k < list.count && model.risksExpiry(unreachable: k) {
+            risky.append((d, t.datacenters[d].name, k))
           }
         }
         guard let worst = risky.max(by: { $0.k < $1.k }) else { continue }
@@ -31,12 +32,10 @@ public enum AnalysisLints {
           "a client on one of those servers expires with probability \(percent(p)) over its shuffle and jitter",
           FailoverModel.expiryCost,
         ]
-        if let d = t.datacenterIndex(worst.dc) {
-          var s = FailureScenario(datacenterCount: t.datacenters.count)
-          s.failedDatacenters = [d]
-          if !evaluator.evaluate(ensemble: ei, s).quorum {
-            notes.append("losing '\(worst.dc)' also loses the quorum of '\(e.name)'")
-          }
+        var lost = FailureScenario(datacenterCount: t.datacenters.count)
+        lost.failedDatacenters = [worst.index]
+        if !evaluator.evaluate(ensemble: ei, lost).quorum {
+          notes.append("losing '\(worst.dc)' also loses the quorum of '\(e.name)'")
         }
         if risky.count > 1 {
           notes.append(

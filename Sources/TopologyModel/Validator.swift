@@ -46,9 +46,10 @@ public enum Validator {
     }
     var ensembleIndex: [String: Int] = [:]
     for (i, e) in ensembles.enumerated() { ensembleIndex[e.name] = i }
+    var dcIndex: [String: Int] = [:]
+    for (i, d) in datacenters.enumerated() { dcIndex[d.name] = i }
     let apps = t.apps.compactMap { a -> App? in
-      guard let dc = a.datacenter.flatMap({ d in datacenters.firstIndex { $0.name == d.value } })
-      else { return nil }
+      guard let dc = a.datacenter.flatMap({ dcIndex[$0.value] }) else { return nil }
       var seen: Set<Int> = []
       let regs = c.registryNames(a).compactMap { ensembleIndex[$0.value] }.filter { seen.insert($0).inserted }
       var chroot: String?? = nil
@@ -62,8 +63,7 @@ public enum Validator {
     for i in datacenters.indices { rtt[i][i] = 0 }
     for l in t.links {
       guard l.between.count == 2, let r = l.rtt?.value,
-        let a = datacenters.firstIndex(where: { $0.name == l.between[0].value }),
-        let b = datacenters.firstIndex(where: { $0.name == l.between[1].value })
+        let a = dcIndex[l.between[0].value], let b = dcIndex[l.between[1].value]
       else { continue }
       rtt[a][b] = r.milliseconds
       rtt[b][a] = r.milliseconds
