@@ -164,18 +164,28 @@ public enum EmitPlan {
 
   /// The manifest: one `digest  path` line per file quorate wrote.
   public static func manifest(_ files: [EmittedFile]) -> String {
-    "# quorate manifest: files quorate wrote here and their digests. Do not edit.\n"
-      + files.map { "\(digest($0.contents))  \($0.path)\n" }.joined()
+    manifestHeader + files.map { "\(digest($0.contents))  \($0.path)\n" }.joined()
   }
 
-  /// Reads a manifest: path -> digest.
-  public static func parseManifest(_ text: String) -> [String: String] {
-    var out: [String: String] = [:]
+  static let manifestHeader = "# quorate manifest: files quorate wrote here and their digests. Do not edit.\n"
+
+  /// Reads a manifest: path -> the digests quorate may have left there (one, or two while a run
+  /// that was interrupted had announced a change). Lines whose path is not a plain relative
+  /// path inside the folder are dropped and returned apart: quorate never acts on them.
+  public static func parseManifest(_ text: String) -> (entries: [String: Set<String>], rejected: [String]) {
+    var out: [String: Set<String>] = [:]
+    var rejected: [String] = []
     for line in text.split(separator: "\n") where !line.hasPrefix("#") {
       let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-      if parts.count == 2 { out[String(parts[1]).trimmingLeadingSpaces()] = String(parts[0]) }
+      guard parts.count == 2 else { continue }
+      let path = String(parts[1]).trimmingLeadingSpaces()
+      guard OutputPlan.isPlainRelativePath(path), path != manifestName else {
+        rejected.append(path)
+        continue
+      }
+      out[path, default: []].insert(String(parts[0]))
     }
-    return out
+    return (out, rejected)
   }
 }
 

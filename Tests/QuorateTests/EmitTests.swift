@@ -107,8 +107,8 @@ import Testing
     try "not a folder\n".write(to: dir.appendingPathComponent("apps"), atomically: true, encoding: .utf8)
     let r = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path)
     #expect(r.status == 2)
-    #expect(r.stderr.contains("cannot create folder"))
-    #expect(listFiles(dir).allSatisfy { !$0.contains(".tmp") })
+    #expect(r.stderr.contains("'apps' is not a folder"), "\(r.stderr)")
+    #expect(listFiles(dir) == ["apps"])
 
     // A full disk, simulated with a 1-block file size limit: the first file fails mid-write.
     let full = try temporaryFolder("full")
@@ -120,7 +120,7 @@ import Testing
     #expect(sh.status == 2, "\(sh.stderr)")
     #expect(sh.stderr.contains("nothing was left half-written"))
     let left = listFiles(full)
-    #expect(left.allSatisfy { !$0.contains(".tmp") }, "\(left)")
+    #expect(left.allSatisfy { !$0.contains(".quorate-tmp.") }, "\(left)")
     // Whatever was written before the failure is complete: every file present has its full size.
     for f in left {
       let want = try String(contentsOf: golden.appendingPathComponent(f), encoding: .utf8)
@@ -128,7 +128,9 @@ import Testing
     }
   }
 
-  @Test func nothingIsWrittenOutsideTheOutputFolder() throws {
+  /// A folder outside the output folder is linked in as `servers`: nothing is created there,
+  /// and nothing is created anywhere before emit refuses.
+  @Test func aLinkedFolderIsRefusedBeforeAnythingIsCreated() throws {
     let dir = try temporaryFolder("escape")
     let elsewhere = try temporaryFolder("elsewhere")
     defer {
@@ -139,8 +141,213 @@ import Testing
       atPath: dir.appendingPathComponent("servers").path, withDestinationPath: elsewhere.path)
     let r = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path)
     #expect(r.status == 2)
-    #expect(r.stderr.contains("outside"))
-    #expect(listFiles(elsewhere).isEmpty)
+    #expect(r.stderr.contains("'servers' is a symbolic link"), "\(r.stderr)")
+    #expect(r.stderr.contains("outside the output folder"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["servers"])
+  }
+
+  /// Stale-file removal must not follow a link: the files at its target stay.
+  @Test func staleRemovalDoesNotFollowALinkedFolder() throws {
+    let dir = try temporaryFolder("stale-link")
+    let moved = try temporaryFolder("stale-link-target")
+    defer {
+      try? FileManager.default.removeItem(at: dir)
+      try? FileManager.default.removeItem(at: moved)
+    }
+    #expect(try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path).status == 0)
+    let shLocal = dir.appendingPathComponent("servers/sh-local")
+    try FileManager.default.removeItem(at: moved)
+    try FileManager.default.moveItem(at: shLocal, to: moved)
+    try FileManager.default.createSymbolicLink(atPath: shLocal.path, withDestinationPath: moved.path)
+    let before = listFiles(moved)
+    #expect(before.count == 6)
+    let r = try quorate("emit", "-", "-o", dir.path, stdin: try withoutShLocal())
+    #expect(r.status == 2, "\(r.stdout)")
+    #expect(r.stderr.contains("'servers/sh-local' is a symbolic link"), "\(r.stderr)")
+    #expect(listFiles(moved) == before)
+  }
+
+  /// A manifest line naming a path outside the folder is ignored, never acted on.
+  @Test func aForgedManifestEntryCannotDeleteOutside() throws {
+    let parent = try temporaryFolder("forged")
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let dir = parent.appendingPathComponent("out")
+    #expect(try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path).status == 0)
+    let victim = parent.appendingPathComponent("victim.txt")
+    try "victim\n".write(to: victim, atomically: true, encoding: .utf8)
+    let manifest = dir.appendingPathComponent(".quorate-manifest")
+    let digest = fnv1a("victim\n")
+    for forged in ["../victim.txt", "\(parent.path)/victim.txt", "servers/../../victim.txt", "./../victim.txt"] {
+      let h = try FileHandle(forWritingTo: manifest)
+      h.seekToEndOfFile()
+      h.write(Data("\(digest)  \(forged)\n".utf8))
+      try h.close()
+    }
+    let r = try quorate("emit", "-", "-o", dir.path, stdin: try withoutShLocal())
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("ignoring '../victim.txt'"))
+    #expect(FileManager.default.fileExists(atPath: victim.path))
+    // The forged lines are gone from the manifest quorate writes back.
+    #expect(!(try String(contentsOf: manifest, encoding: .utf8)).contains("victim"))
+  }
+
+  /// A linked file or manifest is never read through, replaced or removed.
+  @Test func linkedFilesAndManifestAreRefused() throws {
+    let dir = try temporaryFolder("linked-file")
+    let target = try temporaryFolder("linked-file-target")
+    defer {
+      try? FileManager.default.removeItem(at: dir)
+      try? FileManager.default.removeItem(at: target)
+    }
+    #expect(try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path).status == 0)
+    let secret = target.appendingPathComponent("secret")
+    try "secret\n".write(to: secret, atomically: true, encoding: .utf8)
+    let cfg = dir.appendingPathComponent("servers/global/zk-a1/zoo.cfg")
+    try FileManager.default.removeItem(at: cfg)
+    try FileManager.default.createSymbolicLink(atPath: cfg.path, withDestinationPath: secret.path)
+    for args in [["-o", dir.path], ["-o", dir.path, "--force"]] {
+      let r = try quorate(["emit", "topologies/payments-prod.yaml"] + args)
+      #expect(r.status == 2)
+      #expect(r.stderr.contains("'servers/global/zk-a1/zoo.cfg' is a symbolic link"), "\(r.stderr)")
+    }
+    #expect(try String(contentsOf: secret, encoding: .utf8) == "secret\n")
+    try FileManager.default.removeItem(at: cfg)
+
+    let manifest = dir.appendingPathComponent(".quorate-manifest")
+    try FileManager.default.moveItem(at: manifest, to: target.appendingPathComponent("m"))
+    try FileManager.default.createSymbolicLink(
+      atPath: manifest.path, withDestinationPath: target.appendingPathComponent("m").path)
+    let r = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("'.quorate-manifest' is a symbolic link"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: cfg.path))
+  }
+
+  @Test func anOutputPathThroughAFileSaysWhichPartIsInTheWay() throws {
+    let dir = try temporaryFolder("afile")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "x\n".write(to: dir.appendingPathComponent("afile"), atomically: true, encoding: .utf8)
+    let r = try quorate(
+      "emit", "topologies/payments-prod.yaml", "-o", dir.appendingPathComponent("afile/sub").path)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("afile' exists and is not a folder"), "\(r.stderr)")
+    #expect(!r.stderr.contains("NSCocoaErrorDomain"))
+  }
+
+  /// Temporary files of a killed run are recognised and removed; a second writer is refused.
+  @Test func leftoversAreRemovedAndASecondWriterIsRefused() throws {
+    let dir = try temporaryFolder("leftovers")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    #expect(try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path).status == 0)
+    let leftover = dir.appendingPathComponent("servers/global/.quorate-tmp.zoo.cfg")
+    try "half".write(to: leftover, atomically: true, encoding: .utf8)
+    let r = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path)
+    #expect(r.status == 0)
+    #expect(r.stderr.contains("removed 1 temporary file"))
+    #expect(!FileManager.default.fileExists(atPath: leftover.path))
+
+    let fd = open(dir.path, O_RDONLY | O_DIRECTORY)
+    defer { close(fd) }
+    #expect(flock(fd, LOCK_EX) == 0)
+    let second = try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path)
+    #expect(second.status == 2)
+    #expect(second.stderr.contains("another 'quorate emit' is writing"), "\(second.stderr)")
+    flock(fd, LOCK_UN)
+  }
+
+  /// SIGKILL at random points while emitting one of two topologies in turn: after every kill each
+  /// file is either as it was or complete, and the next plain emit finishes the job cleanly.
+  @Test func killedAtRandomPointsTheNextEmitFinishesCleanly() throws {
+    let root = try temporaryFolder("kill")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let full = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+    let small = try withoutShLocal()
+    let inputs = [full, small]
+    // The clean result of each topology, and every version of every file either produces.
+    var clean: [[String: String]] = []
+    for (i, text) in inputs.enumerated() {
+      let ref = root.appendingPathComponent("ref\(i)")
+      #expect(try quorate("emit", "-", "-o", ref.path, stdin: text).status == 0)
+      var files: [String: String] = [:]
+      for f in listFiles(ref) { files[f] = try String(contentsOf: ref.appendingPathComponent(f), encoding: .utf8) }
+      clean.append(files)
+    }
+    let out = root.appendingPathComponent("out")
+    // Kill within the time a whole run takes here, so that many kills land while it writes.
+    let started = Date()
+    #expect(try quorate("emit", "-", "-o", root.appendingPathComponent("timing").path, stdin: full).status == 0)
+    let runMicroseconds = UInt32(min(2.0, Date().timeIntervalSince(started)) * 1_000_000)
+    var generator = SystemRandomNumberGenerator()
+    var killedMidway = 0
+    var caughtWriting = 0
+    for iteration in 0..<120 {
+      let which = iteration % 2
+      let input = root.appendingPathComponent("in\(which).yaml")
+      try inputs[which].write(to: input, atomically: true, encoding: .utf8)
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: quorateBinary)
+      p.arguments = ["emit", input.path, "-o", out.path]
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      usleep(UInt32.random(in: 0...runMicroseconds, using: &generator))
+      kill(p.processIdentifier, SIGKILL)
+      p.waitUntilExit()
+      if p.terminationReason == .uncaughtSignal { killedMidway += 1 }
+      let after = listFiles(out)
+      var state: [String: String] = [:]
+      for f in after { state[f] = try? String(contentsOf: out.appendingPathComponent(f), encoding: .utf8) }
+      if !state.isEmpty && !clean.contains(where: { $0 == state }) { caughtWriting += 1 }
+      // Every file is some complete version quorate writes (or a temporary file).
+      for f in after where !f.hasPrefix(".quorate-manifest") {
+        let name = (f as NSString).lastPathComponent
+        if name.hasPrefix(".quorate-tmp.") { continue }
+        let text = try String(contentsOf: out.appendingPathComponent(f), encoding: .utf8)
+        #expect(clean.contains { $0[f] == text }, "iteration \(iteration): \(f) is torn or foreign")
+      }
+      let next = try quorate("emit", input.path, "-o", out.path)
+      #expect(next.status == 0, "iteration \(iteration): \(next.stderr)")
+      #expect(listFiles(out) == clean[which].keys.sorted(), "iteration \(iteration)")
+      for (f, text) in clean[which] {
+        #expect((try? String(contentsOf: out.appendingPathComponent(f), encoding: .utf8)) == text, "\(f)")
+      }
+    }
+    // The loop must really have interrupted runs, or it proves nothing.
+    #expect(killedMidway >= 20, "only \(killedMidway) runs were killed before they finished")
+    #expect(caughtWriting >= 5, "only \(caughtWriting) kills landed while files were being written")
+    if ProcessInfo.processInfo.environment["QUORATE_KILL_STATS"] != nil {
+      print("kill loop: \(killedMidway) killed, \(caughtWriting) caught while writing")
+    }
+  }
+
+  func withoutShLocal() throws -> String {
+    try String(contentsOf: packageRoot.appendingPathComponent("topologies/payments-prod.yaml"), encoding: .utf8)
+      .replacingOccurrences(
+        of: "  sh-local:                     # inside one datacenter: an \"independent\" cluster\n", with: ""
+      )
+      .replacingOccurrences(of: "    voters: [zk-c1, zk-c2, zk-c3]\n", with: "")
+      .replacingOccurrences(
+        of: "    clientPort: 2182            # ensemble-level overrides of defaults.zookeeper.*: zk-c1 and\n",
+        with: ""
+      )
+      .replacingOccurrences(
+        of: "    quorumPort: 2889            # zk-c2 also serve 'global', so this ensemble needs its own ports\n",
+        with: ""
+      )
+      .replacingOccurrences(of: "    electionPort: 3889\n", with: "")
+      .replacingOccurrences(of: "registries: [sh-local, global]", with: "registries: [global]")
+  }
+
+  func fnv1a(_ text: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in text.utf8 {
+      h ^= UInt64(b)
+      h = h &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
   }
 }
 

@@ -67,6 +67,12 @@ func runProcess(
 /// Runs `quorate` with arguments from the package root.
 @discardableResult
 func quorate(_ arguments: String..., stdin: String? = nil) throws -> ProcessResult {
+  try quorate(arguments, stdin: stdin)
+}
+
+/// Runs `quorate` with an array of arguments from the package root.
+@discardableResult
+func quorate(_ arguments: [String], stdin: String? = nil) throws -> ProcessResult {
   var env = ProcessInfo.processInfo.environment
   env["NO_COLOR"] = "1"
   return try runProcess(quorateBinary, arguments, stdin: stdin, environment: env)

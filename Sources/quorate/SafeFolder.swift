@@ -1,0 +1,315 @@
+import Foundation
+import TopologyEmitters
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A problem with the output folder, said in one line.
+struct FolderError: Error, CustomStringConvertible {
+  let description: String
+}
+
+/// The output folder of `emit`, opened once and used as a jail.
+///
+/// Every read, create, write, rename and delete goes through a descriptor of the folder
+/// (`openat`, `mkdirat`, `renameat`, `unlinkat`) and opens each folder on the way with
+/// `O_NOFOLLOW`, so nothing can reach outside the folder through a symbolic link, whatever is
+/// put inside it. Paths must be plain relative paths (`OutputPlan.isPlainRelativePath`).
+final class SafeFolder {
+  /// The folder as the user named it, for messages.
+  let path: String
+  /// A descriptor of the folder itself.
+  let fd: Int32
+  /// Folders already opened, by relative path ("" is the folder itself).
+  private var folders: [String: Int32] = [:]
+
+  /// The prefix of every temporary file quorate writes (recognised and removed on the next run).
+  static let temporaryPrefix = ".quorate-tmp."
+
+  private init(path: String, fd: Int32) {
+    self.path = path
+    self.fd = fd
+    folders[""] = fd
+  }
+
+  deinit {
+    for (_, d) in folders { close(d) }
+  }
+
+  static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+  /// Opens the folder; creates it (and its parents) first when `create` is set. Returns nil when
+  /// it does not exist and `create` is not set.
+  static func open(_ path: String, create: Bool) throws(FolderError) -> SafeFolder? {
+    if create { try makeFolders(path) }
+    let d = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if d < 0 {
+      let e = errno
+      if e == ENOENT && !create { return nil }
+      if e == ENOTDIR { throw FolderError(description: "'\(path)' exists and is not a folder") }
+      throw FolderError(description: "cannot open '\(path)': \(errnoText(e))")
+    }
+    return SafeFolder(path: path, fd: d)
+  }
+
+  /// `mkdir -p` for the folder the user named (its own path may go through links: the user
+  /// chose it). Says which component is in the way.
+  private static func makeFolders(_ path: String) throws(FolderError) {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(component) : "/" + component
+      if mkdir(prefix, 0o755) == 0 { continue }
+      let e = errno
+      if e == EEXIST {
+        var st = stat()
+        if stat(prefix, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { continue }
+        throw FolderError(description: "cannot create '\(path)': '\(prefix)' exists and is not a folder")
+      }
+      throw FolderError(description: "cannot create '\(path)': '\(prefix)': \(errnoText(e))")
+    }
+  }
+
+  /// Takes an advisory lock on the folder: exclusive for writers, shared for `--check`.
+  /// Refuses at once when another `emit` holds it.
+  func lock(exclusive: Bool) throws(FolderError) {
+    if flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 {
+      if errno == EWOULDBLOCK {
+        throw FolderError(
+          description:
+            "another 'quorate emit' is writing '\(path)' right now; wait for it to finish, then run again")
+      }
+      throw FolderError(description: "cannot lock '\(path)': \(Self.errnoText())")
+    }
+  }
+
+  private enum Step {
+    case folder(Int32)
+    case missing
+    case blocked(String)
+  }
+
+  /// Opens the folder at a relative path, one component at a time, never following a link.
+  /// With `create`, missing folders are made.
+  private func folder(_ relative: String, create: Bool) -> Step {
+    if let d = folders[relative] { return .folder(d) }
+    var current = fd
+    var walked = ""
+    for component in relative.split(separator: "/") {
+      walked += walked.isEmpty ? String(component) : "/" + component
+      if let d = folders[walked] {
+        current = d
+        continue
+      }
+      var d = openat(current, String(component), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      if d < 0 && errno == ENOENT && create {
+        if mkdirat(current, String(component), 0o755) != 0 && errno != EEXIST {
+          return .blocked("cannot create folder '\(path)/\(walked)': \(Self.errnoText())")
+        }
+        d = openat(current, String(component), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      }
+      if d < 0 {
+        let e = errno
+        if e == ENOENT { return .missing }
+        return .blocked(describeBlocker(at: current, String(component), walked: walked, errno: e))
+      }
+      folders[walked] = d
+      current = d
+    }
+    return .folder(current)
+  }
+
+  /// Says what is in the way at `walked`.
+  private func describeBlocker(at dir: Int32, _ name: String, walked: String, errno e: Int32) -> String {
+    var st = stat()
+    if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
+      switch st.st_mode & S_IFMT {
+      case S_IFLNK: return "'\(walked)' is a symbolic link"
+      case S_IFDIR: break
+      default: return "'\(walked)' is not a folder"
+      }
+    }
+    return "'\(walked)': \(Self.errnoText(e))"
+  }
+
+  private static func split(_ relative: String) -> (folder: String, name: String) {
+    guard let slash = relative.lastIndex(of: "/") else { return ("", relative) }
+    return (String(relative[..<slash]), String(relative[relative.index(after: slash)...]))
+  }
+
+  /// What is at a relative path now: read without following links.
+  func read(_ relative: String) -> ExistingFile {
+    let (dir, name) = Self.split(relative)
+    let parent: Int32
+    switch folder(dir, create: false) {
+    case .missing: return .missing
+    case .blocked(let what): return .blocked(what)
+    case .folder(let d): parent = d
+    }
+    let f = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+    if f < 0 {
+      let e = errno
+      if e == ENOENT { return .missing }
+      return .blocked(describeBlocker(at: parent, name, walked: relative, errno: e))
+    }
+    defer { close(f) }
+    var st = stat()
+    guard fstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      return .blocked("'\(relative)' is not a regular file")
+    }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(f, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 { return .blocked("cannot read '\(relative)': \(Self.errnoText())") }
+      if n == 0 { break }
+      bytes += buffer[0..<n]
+    }
+    return .file(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// Writes a temporary file next to `relative` (creating folders as needed) and returns its
+  /// name; `commit` renames it into place. Nothing replaces the target until then.
+  func writeTemporary(_ relative: String, _ contents: String, sync: Bool) throws(FolderError) -> String {
+    let (dir, name) = Self.split(relative)
+    let parent: Int32
+    switch folder(dir, create: true) {
+    case .folder(let d): parent = d
+    case .missing: throw FolderError(description: "cannot create folder '\(path)/\(dir)'")
+    case .blocked(let what): throw FolderError(description: "\(what); refusing to write there")
+    }
+    let temporary = Self.temporaryPrefix + name
+    let f = openat(parent, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    guard f >= 0 else {
+      throw FolderError(description: "cannot write '\(path)/\(relative)': \(Self.errnoText())")
+    }
+    var problem: String?
+    var bytes = Array(contents.utf8)
+    var written = 0
+    bytes.withUnsafeMutableBytes { buffer in
+      while written < buffer.count {
+        let n = Glibc.write(f, buffer.baseAddress! + written, buffer.count - written)
+        if n < 0 {
+          if errno == EINTR { continue }
+          problem = Self.errnoText()
+          return
+        }
+        written += n
+      }
+    }
+    if problem == nil && sync && fsync(f) != 0 { problem = Self.errnoText() }
+    if close(f) != 0 && problem == nil { problem = Self.errnoText() }
+    if let problem {
+      unlinkat(parent, temporary, 0)
+      throw FolderError(
+        description: "cannot write '\(path)/\(relative)': \(problem); nothing was left half-written")
+    }
+    return temporary
+  }
+
+  /// Renames the temporary file of `relative` into place.
+  func commit(_ relative: String) throws(FolderError) {
+    let (dir, name) = Self.split(relative)
+    guard case .folder(let parent) = folder(dir, create: false) else {
+      throw FolderError(description: "'\(path)/\(dir)' changed while quorate was writing it")
+    }
+    if renameat(parent, Self.temporaryPrefix + name, parent, name) != 0 {
+      let problem = Self.errnoText()
+      unlinkat(parent, Self.temporaryPrefix + name, 0)
+      throw FolderError(description: "cannot write '\(path)/\(relative)': \(problem)")
+    }
+  }
+
+  /// Removes the temporary file of `relative`, if any.
+  func discardTemporary(_ relative: String) {
+    let (dir, name) = Self.split(relative)
+    if case .folder(let parent) = folder(dir, create: false) {
+      unlinkat(parent, Self.temporaryPrefix + name, 0)
+    }
+  }
+
+  /// Writes one file atomically and durably (temporary file, fsync, rename, fsync the folder).
+  func writeAtomically(_ relative: String, _ contents: String) throws(FolderError) {
+    _ = try writeTemporary(relative, contents, sync: true)
+    try commit(relative)
+    let (dir, _) = Self.split(relative)
+    if case .folder(let parent) = folder(dir, create: false) { fsync(parent) }
+  }
+
+  /// Removes a file (never a link's target: `unlinkat` removes the entry itself), then the
+  /// folders on its way that it leaves empty.
+  func remove(_ relative: String) {
+    let (dir, name) = Self.split(relative)
+    guard case .folder(let parent) = folder(dir, create: false) else { return }
+    var st = stat()
+    guard fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return }
+    unlinkat(parent, name, 0)
+    var components = dir.split(separator: "/").map(String.init)
+    while let last = components.popLast() {
+      let above = components.joined(separator: "/")
+      guard case .folder(let up) = folder(above, create: false) else { return }
+      let here = above.isEmpty ? last : above + "/" + last
+      if let d = folders.removeValue(forKey: here) { close(d) }
+      if unlinkat(up, last, AT_REMOVEDIR) != 0 { return }  // not empty: stop
+    }
+  }
+
+  /// Flushes everything written under the folder's file system to disk (one call for all the
+  /// files, instead of one fsync each).
+  func syncAll() {
+    // glibc declares syncfs only under _GNU_SOURCE, which Swift's Glibc module does not set.
+    if let f = Self.syncfs { _ = f(fd) } else { sync() }
+  }
+
+  private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "syncfs") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+  }()
+
+  /// Removes temporary files a killed run left anywhere in the folder (links are not followed),
+  /// and returns how many.
+  func removeTemporaries() -> Int {
+    var removed = 0
+    func walk(_ d: Int32, depth: Int) {
+      guard depth < 64 else { return }
+      let copy = dup(d)
+      guard copy >= 0, let stream = fdopendir(copy) else { return }
+      defer { closedir(stream) }
+      var subfolders: [String] = []
+      while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        }
+        if name == "." || name == ".." { continue }
+        var st = stat()
+        guard fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: subfolders.append(name)
+        case S_IFREG where name.hasPrefix(Self.temporaryPrefix):
+          if unlinkat(d, name, 0) == 0 { removed += 1 }
+        default: break
+        }
+      }
+      for name in subfolders {
+        let sub = openat(d, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard sub >= 0 else { continue }
+        walk(sub, depth: depth + 1)
+        close(sub)
+      }
+    }
+    walk(fd, depth: 0)
+    return removed
+  }
+}
+
+/// Set by SIGINT and SIGTERM while `emit` writes; checked between files.
+nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
+
+/// Makes SIGINT and SIGTERM ask `emit` to stop at the next safe point instead of killing it
+/// between a temporary file and its rename.
+func deferInterrupts() {
+  let handler: @convention(c) (Int32) -> Void = { _ in interruptRequested = 1 }
+  signal(SIGINT, handler)
+  signal(SIGTERM, handler)
+}
