@@ -9,13 +9,19 @@ public enum SurvivalGoal: Sendable, Equatable, CustomStringConvertible {
   /// The loss of any N machines.
   case machines(Int)
 
-  /// Parses `datacenter`, `rack` or `machines:N`.
+  /// The most machine failures a goal may ask for: 127 failures need 255 voters, the most
+  /// ZooKeeper's ids (1..255) allow.
+  public static let maxTolerated = 127
+
+  /// Parses `datacenter`, `rack` or `machines:N` (N from 1 to ``maxTolerated``).
   public init?(argument: String) {
     switch argument {
     case "datacenter", "dc": self = .datacenter
     case "rack": self = .rack
     default:
-      guard argument.hasPrefix("machines:"), let n = Int(argument.dropFirst(9)), n >= 0 else { return nil }
+      guard argument.hasPrefix("machines:"), let n = Int(argument.dropFirst(9)),
+        (1...Self.maxTolerated).contains(n)
+      else { return nil }
       self = .machines(n)
     }
   }
@@ -84,7 +90,8 @@ public enum Planner {
     }
     var n = max(3, 2 * needMachines + 1)
     if n % 2 == 0 { n += 1 }
-    while n <= maxVoters {
+    // No placement can use more voters than there are machines (nor than ZooKeeper's 255 ids).
+    while n <= min(maxVoters, t.machines.count, 255) {
       let cap = (n - 1) / 2  // voters one domain may hold and still leave a majority
       if let chosen = place(
         n: n, t: t, dcCap: needDC ? cap : n, rackCap: needRack ? cap : n, preferred: preferred, sites: sites)

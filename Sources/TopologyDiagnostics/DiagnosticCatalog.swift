@@ -52,7 +52,7 @@ public enum DiagnosticCatalog {
     fix: "define the anchor with `&name` before this alias, or fix the alias's spelling")
   public static let fileTooLarge = Entry(
     code: "Y007", severity: .error, title: "file exceeds the size limit",
-    explanation: "quorate refuses files larger than 16 MiB before parsing them, so that a "
+    explanation: "quorate refuses files larger than 64 MiB (or `--max-file-size`) before parsing them, so that a "
       + "wrong path (a log, a binary) cannot exhaust memory.",
     fix: "check that this is the topology file; split very large estates into several files")
   public static let nestingTooDeep = Entry(
@@ -61,10 +61,11 @@ public enum DiagnosticCatalog {
       + "reading them could exhaust the stack; reading stops there.",
     fix: "flatten the structure; a topology needs fewer than ten levels")
   public static let aliasExpansion = Entry(
-    code: "Y009", severity: .error, title: "aliases expand to too many nodes",
+    code: "Y009", severity: .error, title: "the document has too many nodes",
     explanation: "Counting every alias as a copy of what it refers to, the document grows past "
-      + "1,000,000 nodes. Nested aliases can grow exponentially (an alias bomb), so reading "
-      + "stops as soon as the count passes the limit.",
+      + "the node limit (8,000,000 unless `--max-nodes` says otherwise). Nested aliases can "
+      + "grow exponentially (an alias bomb), so reading stops as soon as the count passes the "
+      + "limit.",
     fix: "use fewer nested aliases; write the repeated parts out")
   public static let emptyDocument = Entry(
     code: "Y010", severity: .error, title: "file is empty",
@@ -105,10 +106,12 @@ public enum DiagnosticCatalog {
     fix: "write a port number from 1 to 65535")
   public static let invalidDuration = Entry(
     code: "S106", severity: .error, title: "invalid duration",
-    explanation: "A duration is a number with a unit: `ms`, `s` or `m` (`2000ms`, `1.5ms`, "
-      + "`60s`, `2m`). A bare number is rejected because ZooKeeper's own files use "
-      + "milliseconds while clients often use seconds.",
-    fix: "add a unit, such as `2000ms` or `60s`")
+    explanation: "A duration is a number with a unit: `ms`, `s`, `m` or `h` (`2000ms`, `1.5ms`, "
+      + "`60s`, `2m`, `1h`). A bare number is rejected because ZooKeeper's own files use "
+      + "milliseconds while clients often use seconds. A duration longer than 2147483647ms "
+      + "(about 24.8 days) is rejected: ZooKeeper and its clients keep times as Java `int` "
+      + "milliseconds.",
+    fix: "write a number and a unit, such as `2000ms` or `60s`, of at most 2147483647ms")
   public static let invalidAvailability = Entry(
     code: "S107", severity: .error, title: "invalid availability",
     explanation: "An availability is a percentage string (`99.95%`) or a fraction in (0, 1] "
@@ -238,7 +241,8 @@ public enum DiagnosticCatalog {
     fix: "remove the repeated link; a link joins two different datacenters")
   public static let tickMultiple = Entry(
     code: "V221", severity: .error, title: "duration is not a whole number of milliseconds",
-    explanation: "ZooKeeper reads tickTime and session bounds as integer milliseconds.",
+    explanation: "ZooKeeper reads tickTime and session bounds as integer milliseconds, and its "
+      + "clients (Dubbo, Curator) ask for session timeouts in integer milliseconds.",
     fix: "round the duration to whole milliseconds")
 
   // MARK: V3: validation warnings

@@ -9,6 +9,9 @@ public struct TopologyDecoder {
   let file: String
   /// The problems found so far.
   public private(set) var diagnostics: [Diagnostic] = []
+  /// Paths of values that are in the file but could not be decoded: later rules must not treat
+  /// them as absent (and fall back to a default).
+  var undecodable: Set<String> = []
 
   /// Creates a decoder for a file's display path.
   public init(file: String) { self.file = file }
@@ -16,7 +19,8 @@ public struct TopologyDecoder {
   /// Decodes a document root.
   public static func decode(_ root: YAMLNode, file: String) -> (Topology, [Diagnostic]) {
     var d = TopologyDecoder(file: file)
-    let t = d.topology(root)
+    var t = d.topology(root)
+    t.undecodable = d.undecodable
     return (t, d.diagnostics)
   }
 
@@ -187,20 +191,39 @@ public struct TopologyDecoder {
     _ node: YAMLNode, path: String, what: String, allowZero: Bool = false
   ) -> Located<Duration>? {
     guard let t = text(node, path: path, what: what) else { return nil }
-    guard let d = Scalars.duration(t.value) else {
-      if Scalars.isBareNumber(t.value) {
+    let units = Scalars.durationUnits.map { "'\($0.unit)'" }.joined(separator: ", ")
+    let d: Duration
+    switch Scalars.parseDuration(t.value) {
+    case .success(let value): d = value
+    case .failure(let problem):
+      undecodable.insert(path)
+      switch problem {
+      case .noUnit:
         report(
           DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' has no unit", node.range,
           path: path, label: "add a unit",
           help: "write '\(t.value)ms' for milliseconds (as zoo.cfg does) or '\(t.value)s' for seconds")
-      } else {
+      case .unknownUnit(let unit):
+        report(
+          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' has an unknown unit '\(unit)'", node.range,
+          path: path, label: "unknown unit",
+          help: "use one of the units \(units), such as '60s' or '2m'")
+      case .tooLong:
+        report(
+          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' is too long", node.range,
+          path: path, label: "longer than 2147483647ms",
+          help:
+            "ZooKeeper keeps times as Java int milliseconds: write at most 2147483647ms (about 24.8 days)")
+      case .malformed:
         report(
           DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' is not a duration", node.range,
-          path: path)
+          path: path,
+          help: "write a number and one of the units \(units), such as '2000ms', '1.5ms' or '60s'")
       }
       return nil
     }
     if d.microseconds == 0 && !allowZero {
+      undecodable.insert(path)
       report(
         DiagnosticCatalog.invalidDuration, "\(what) must be longer than zero", node.range,
         path: path, help: "write a positive duration such as '2000ms'")

@@ -21,13 +21,16 @@ public enum Scalars {
     return Int(text)
   }
 
-  /// A decimal number such as `1.5` (digits, at most one dot).
+  /// A decimal number such as `1.5` (digits, at most one dot) times `scale`, or nil when it is
+  /// not one, is finer than `1 / scale`, or does not fit in an `Int`.
   static func decimalMicro(_ text: Substring, scale: Int) -> Int? {
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 12,
+    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 18,
       whole.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let w = Int(whole)
     else { return nil }
-    var value = w * scale
+    let (scaled, overflow) = w.multipliedReportingOverflow(by: scale)
+    guard !overflow else { return nil }
+    var value = scaled
     if parts.count == 2 {
       let frac = parts[1]
       guard !frac.isEmpty, frac.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
@@ -39,26 +42,61 @@ public enum Scalars {
         f += digits.removeFirst() * s
       }
       guard digits.allSatisfy({ $0 == 0 }) else { return nil }  // finer than a microsecond
-      value += f
+      let (sum, over) = value.addingReportingOverflow(f)
+      guard !over else { return nil }
+      value = sum
     }
     return value
   }
 
-  /// A duration with a unit: `2000ms`, `1.5ms`, `60s`, `2m`.
-  public static func duration(_ text: String) -> Duration? {
-    let units: [(String, Int)] = [("ms", 1000), ("s", 1_000_000), ("m", 60_000_000)]
-    for (unit, scale) in units where text.hasSuffix(unit) {
-      let number = text.dropLast(unit.count)
-      if unit == "s", number.hasSuffix("m") { continue }
-      guard let micro = decimalMicro(number, scale: scale) else { return nil }
-      return Duration(microseconds: micro)
-    }
-    return nil
+  /// The units a duration may carry, and microseconds per unit.
+  public static let durationUnits: [(unit: String, microseconds: Int)] = [
+    ("ms", 1000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000),
+  ]
+
+  /// The longest duration quorate accepts: 2^31 - 1 ms (about 24.8 days), the most ZooKeeper
+  /// and its Java clients can hold (they keep every time as an `int` of milliseconds).
+  public static let longestDurationMs = Int(Int32.max)
+
+  /// Why a text is not a duration.
+  public enum DurationProblem: Error, Sendable, Equatable {
+    /// A number without a unit.
+    case noUnit
+    /// A number followed by something that is not a unit.
+    case unknownUnit(String)
+    /// Longer than ``longestDurationMs``.
+    case tooLong
+    /// Anything else (not a number, finer than a microsecond).
+    case malformed
   }
 
-  /// Whether `text` is a bare number (so the diagnostic can suggest a unit).
-  public static func isBareNumber(_ text: String) -> Bool {
-    decimalMicro(text[...], scale: 1000) != nil
+  /// A duration with a unit (`2000ms`, `1.5ms`, `60s`, `2m`, `1h`), or why it is not one.
+  public static func parseDuration(_ text: String) -> Result<Duration, DurationProblem> {
+    let digitsEnd = text.firstIndex { !(("0"..."9").contains($0) || $0 == ".") } ?? text.endIndex
+    let number = text[..<digitsEnd]
+    let unit = String(text[digitsEnd...])
+    guard !number.isEmpty, number.first != "." else { return .failure(.malformed) }
+    guard !unit.isEmpty else {
+      return decimalMicro(number, scale: 1000) != nil ? .failure(.noUnit) : .failure(.malformed)
+    }
+    guard let scale = durationUnits.first(where: { $0.unit == unit })?.microseconds else {
+      return .failure(.unknownUnit(unit))
+    }
+    let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty }) else { return .failure(.malformed) }
+    guard let micro = decimalMicro(number, scale: scale) else {
+      // A well-formed number fails only by overflowing, or by being finer than a microsecond.
+      let approximate = (Double(number) ?? 0) * Double(scale) / 1000
+      return .failure(approximate > Double(longestDurationMs) ? .tooLong : .malformed)
+    }
+    guard micro / 1000 <= longestDurationMs else { return .failure(.tooLong) }
+    return .success(Duration(microseconds: micro))
+  }
+
+  /// A duration with a unit, or nil.
+  public static func duration(_ text: String) -> Duration? {
+    if case .success(let d) = parseDuration(text) { return d }
+    return nil
   }
 
   /// An availability: `99.95%` or a fraction in (0, 1].

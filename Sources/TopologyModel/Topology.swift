@@ -40,6 +40,7 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
   public static func format(milliseconds ms: Double) -> String {
     if ms >= 1000, (ms / 1000).rounded() == ms / 1000 {
       let s = Int(ms / 1000)
+      if s % 3600 == 0 && s >= 7200 { return "\(s / 3600)h" }
       return s % 60 == 0 && s >= 120 ? "\(s / 60)m" : "\(s)s"
     }
     if ms == ms.rounded() { return "\(Int(ms))ms" }
@@ -85,6 +86,9 @@ public struct Topology: Sendable {
   public var name: Located<String>?
   public var zookeeper = ZooKeeperSettings()
   public var clientSessionTimeout: Located<Duration>?
+  /// Paths (`apps.a.sessionTimeout`) of values in the file that failed to decode; rules skip
+  /// what depends on them instead of using a default the user did not ask for.
+  public var undecodable: Set<String> = []
   public var machineAvailability: Located<Double>?
   public var datacenterAvailability: Located<Double>?
   public var datacenters: [DatacenterSpec] = []

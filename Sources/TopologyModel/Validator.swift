@@ -1,4 +1,5 @@
 public import TopologyDiagnostics
+public import TopologyYAML
 
 /// Checks a ``Topology`` against every rule and, when no error is found, resolves it into a
 /// ``ValidatedTopology``. Every rule runs, so one call reports every problem.
@@ -166,8 +167,8 @@ public enum TopologyLoader {
   }
 
   /// Reads, decodes and validates a file's bytes.
-  public static func load(_ source: SourceFile) -> Result {
-    let (root, yamlDiagnostics) = YAMLReaderBridge.read(source)
+  public static func load(_ source: SourceFile, limits: YAMLLimits = .default) -> Result {
+    let (root, yamlDiagnostics) = YAMLReader.read(source, limits: limits)
     guard let root else {
       return Result(source: source, diagnostics: yamlDiagnostics, topology: nil)
     }

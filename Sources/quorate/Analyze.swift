@@ -35,6 +35,8 @@ extension Quorate {
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(name: .customLong("fail"), help: "A failure: dc:NAME, rack:DC/RACK or machine:NAME (repeatable).")
     var failures: [String] = []
 

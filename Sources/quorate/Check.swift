@@ -19,6 +19,8 @@ extension Quorate {
     @Argument(help: "Topology files to check ('-' reads standard input).")
     var files: [String]
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(help: "Output format: text, json or github.")
     var format: CheckFormat = .text
 
@@ -32,7 +34,7 @@ extension Quorate {
       for path in files {
         let source = try readSource(path)
         sources.append(source)
-        let result = TopologyLoader.load(source)
+        let result = TopologyLoader.load(source, limits: readLimits)
         var diagnostics = result.diagnostics
         if let t = result.topology { diagnostics += AnalysisLints.diagnostics(for: t) }
         all += diagnostics

@@ -12,6 +12,8 @@ extension Quorate {
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(help: "Only this app.")
     var app: String?
 

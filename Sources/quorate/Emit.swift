@@ -26,6 +26,8 @@ extension Quorate {
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(name: .shortAndLong, help: "The output folder.")
     var output: String
 

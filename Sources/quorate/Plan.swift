@@ -16,6 +16,8 @@ extension Quorate {
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(help: "Name of the ensemble to plan (its machines are preferred); default 'planned'.")
     var ensemble: String?
 
@@ -33,9 +35,12 @@ extension Quorate {
     func validate() throws {
       if survive.isEmpty { throw ValidationError("give at least one --survive goal: datacenter, rack or machines:N") }
       for goal in survive where SurvivalGoal(argument: goal) == nil {
-        throw ValidationError("--survive '\(goal)' is not datacenter, rack or machines:N")
+        throw ValidationError(
+          "--survive '\(goal)' is not datacenter, rack or machines:N with N from 1 to \(SurvivalGoal.maxTolerated)")
       }
-      if maxVoters < 1 { throw ValidationError("--max-voters must be at least 1") }
+      if !(1...255).contains(maxVoters) {
+        throw ValidationError("--max-voters must be from 1 to 255 (ZooKeeper's server ids are 1..255)")
+      }
     }
 
     func run() throws {

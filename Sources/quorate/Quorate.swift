@@ -24,6 +24,7 @@ enum Main {
   static func main() {
     // A write past a file-size limit must fail with EFBIG and be reported, not kill us.
     signal(SIGXFSZ, SIG_IGN)
+    prepareStandardStreams()
     do {
       var command = try Quorate.parseAsRoot()
       try command.run()
@@ -32,7 +33,7 @@ enum Main {
       // swift-argument-parser exits 64 (EX_USAGE) on a usage error; the contract says 2.
       if code.rawValue == 64 {
         let message = Quorate.fullMessage(for: error)
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        err(message + "\n")
         Foundation.exit(2)
       }
       Quorate.exit(withError: error)

@@ -27,6 +27,8 @@ extension Quorate {
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(help: "Output format: text or markdown.")
     var format: ReportFormat = .text
 

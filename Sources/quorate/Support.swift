@@ -2,15 +2,61 @@ import ArgumentParser
 import Foundation
 import TopologyDiagnostics
 import TopologyModel
+import TopologyYAML
 
-/// Writes text to standard output.
-func out(_ text: String) {
-  FileHandle.standardOutput.write(Data(text.utf8))
+/// Whether standard output was closed when quorate started (its descriptor now holds
+/// /dev/null so that no file quorate opens can take its place).
+nonisolated(unsafe) var standardOutputWasClosed = false
+
+/// Makes sure descriptors 0, 1 and 2 are open, so that a file quorate opens never becomes
+/// "standard output"; remembers whether standard output was closed. Ignores SIGPIPE so that a
+/// closed pipe is an error quorate handles (EPIPE), not a signal that kills it.
+func prepareStandardStreams() {
+  signal(SIGPIPE, SIG_IGN)
+  for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 {
+    if fd == 1 { standardOutputWasClosed = true }
+    let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+    if null >= 0 && null != fd {
+      dup2(null, fd)
+      close(null)
+    }
+  }
 }
 
-/// Writes text to standard error.
+/// Writes all of `bytes` to a descriptor; returns the errno of a failure, or nil.
+private func writeAll(_ fd: Int32, _ text: String) -> Int32? {
+  var text = text
+  return text.withUTF8 { buffer -> Int32? in
+    var done = 0
+    while done < buffer.count {
+      let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      done += n
+    }
+    return nil
+  }
+}
+
+/// Writes text to standard output. A reader that closed the pipe ends quorate quietly
+/// (exit 0, as `rg` does: the reader chose to stop); any other failure (a full disk, a closed
+/// descriptor, a file-size limit) is said in one line on standard error, and quorate exits 2.
+func out(_ text: String) {
+  if standardOutputWasClosed {
+    err("quorate: error: cannot write to standard output: it is closed\n")
+    exit(2)
+  }
+  guard let problem = writeAll(1, text) else { return }
+  if problem == EPIPE { exit(0) }
+  err("quorate: error: cannot write to standard output: \(String(cString: strerror(problem)))\n")
+  exit(2)
+}
+
+/// Writes text to standard error; a failure there cannot be reported anywhere, so it is ignored.
 func err(_ text: String) {
-  FileHandle.standardError.write(Data(text.utf8))
+  _ = writeAll(2, text)
 }
 
 /// Fails the command with exit code 2 and a message on standard error.
@@ -28,10 +74,38 @@ func useColor(fd: Int32) -> Bool {
   return isatty(fd) == 1
 }
 
-/// Reads a file, or standard input for `-`. Throws exit code 2 when it cannot.
+/// The limits on what quorate reads, set from `LimitOptions` before a command runs.
+nonisolated(unsafe) var readLimits = YAMLLimits.default
+
+/// `--max-file-size`, `--max-depth`, `--max-nodes`: every command that reads a topology.
+struct LimitOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The largest topology file read, in bytes.", valueName: "bytes"))
+  var maxFileSize: Int = YAMLLimits.default.maxBytes
+
+  @Option(help: ArgumentHelp("The deepest nesting of YAML collections.", valueName: "levels"))
+  var maxDepth: Int = YAMLLimits.default.maxDepth
+
+  @Option(help: ArgumentHelp("The most YAML nodes, every alias counted as a copy.", valueName: "count"))
+  var maxNodes: Int = YAMLLimits.default.maxNodes
+
+  func validate() throws {
+    guard (1...(1 << 32)).contains(maxFileSize) else {
+      throw ValidationError("--max-file-size must be from 1 to 4294967296 bytes")
+    }
+    guard (1...10_000).contains(maxDepth) else { throw ValidationError("--max-depth must be from 1 to 10000") }
+    guard (1...1_000_000_000).contains(maxNodes) else {
+      throw ValidationError("--max-nodes must be from 1 to 1000000000")
+    }
+    readLimits = YAMLLimits(maxBytes: maxFileSize, maxDepth: maxDepth, maxNodes: maxNodes)
+  }
+}
+
+/// Reads a file, or standard input for `-`, at most one byte past the size limit (the reader
+/// then reports the limit; nothing reads 1 GB to say so). Throws exit code 2 when it cannot.
 func readSource(_ path: String) throws -> SourceFile {
+  let limit = readLimits.maxBytes
   if path == "-" {
-    let data = FileHandle.standardInput.readDataToEndOfFile()
+    let data = (try? FileHandle.standardInput.read(upToCount: limit + 1)) ?? Data()
     return SourceFile(path: "<stdin>", bytes: [UInt8](data))
   }
   var isDirectory: ObjCBool = false
@@ -43,8 +117,6 @@ func readSource(_ path: String) throws -> SourceFile {
     throw fail("cannot read '\(path)': permission denied")
   }
   defer { try? handle.close() }
-  // Read at most one byte past the limit: the reader reports the size; no need to read 1 GB.
-  let limit = 16 << 20
   let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
   return SourceFile(path: path, bytes: [UInt8](data))
 }
@@ -53,7 +125,7 @@ func readSource(_ path: String) throws -> SourceFile {
 /// and exits 1 when the topology has errors. Used by every command except `check`.
 func loadValidated(_ path: String, strict: Bool = false) throws -> (TopologyLoader.Result, ValidatedTopology) {
   let source = try readSource(path)
-  let result = TopologyLoader.load(source)
+  let result = TopologyLoader.load(source, limits: readLimits)
   guard let topology = result.topology else {
     let renderer = DiagnosticRenderer(color: useColor(fd: 2), sources: [source])
     err(renderer.text(result.diagnostics))
@@ -75,6 +147,8 @@ func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "
 struct FileAndFormat: ParsableArguments {
   @Argument(help: "The topology file ('-' reads standard input).")
   var file: String
+
+  @OptionGroup(title: "Limits") var limits: LimitOptions
 
   @Option(help: "Output format: text or json.")
   var format: OutputFormat = .text

@@ -26,7 +26,7 @@ import TopologyDiagnostics
 
   @Test func everyErrorCodeHasAnInvalidExample() {
     let shown = Set(Self.invalidFiles.map { String($0.prefix(4)) })
-    // Y007 (over 16 MiB) is generated in a test rather than committed.
+    // Y007 (over 64 MiB) is generated in a test rather than committed.
     let errors = DiagnosticCatalog.all.filter { $0.severity == .error && $0.code != "Y007" }.map(\.code)
     #expect(errors.filter { !shown.contains($0) } == [])
   }
@@ -131,7 +131,7 @@ import TopologyDiagnostics
         "Y008"
       ),
       ("bomb", Array(bomb.utf8), "Y009"),
-      ("too-large", Array(repeating: UInt8(ascii: "#"), count: (16 << 20) + 1), "Y007"),
+      ("too-large", Array(repeating: UInt8(ascii: "#"), count: (64 << 20) + 1), "Y007"),
     ]
     for (name, bytes, code) in cases {
       let path = dir.appendingPathComponent("\(name).yaml").path
@@ -143,6 +143,68 @@ import TopologyDiagnostics
       // Snippets of huge lines are cut to a window.
       #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count < 400 }, "\(name)")
     }
+  }
+
+  /// The read limits are flags; standard input has the same size limit as a file; the node
+  /// limit speaks of aliases only when the file has some.
+  @Test func readLimitsAreFlagsAndHoldOnStandardInput() throws {
+    let small = try quorate("check", "topologies/payments-prod.yaml", "--max-file-size", "100")
+    #expect(small.status == 1)
+    #expect(small.stdout.contains("error[Y007]: file is larger than the limit of 100 bytes"))
+    #expect(small.stdout.contains("--max-file-size"))
+    let zeros = String(repeating: "\0", count: 3 << 20)
+    let piped = try quorate("check", "-", "--max-file-size", "1048576", stdin: zeros)
+    #expect(piped.status == 1)
+    #expect(piped.stdout.contains("error[Y007]"), "\(piped.stdout.prefix(300))")
+    let nodes = try quorate("check", "topologies/payments-prod.yaml", "--max-nodes", "50")
+    #expect(nodes.stdout.contains("error[Y009]: the document has more than 50 nodes"), "\(nodes.stdout)")
+    #expect(nodes.stdout.contains("--max-nodes"))
+    let depth = try quorate("check", "topologies/payments-prod.yaml", "--max-depth", "3")
+    #expect(depth.stdout.contains("error[Y008]: collections nest more than 3 levels deep"), "\(depth.stdout)")
+    for bad in [["--max-file-size", "0"], ["--max-depth", "-1"], ["--max-nodes", "99999999999999"]] {
+      let r = try quorate(["check", "topologies/payments-prod.yaml"] + bad)
+      #expect(r.status == 2, "\(bad)")
+    }
+  }
+
+  /// A failed write to standard output is one line on standard error and exit 2; a reader
+  /// that closes the pipe ends quorate quietly.
+  @Test func failedWritesToStandardOutputAreReported() throws {
+    let q = quorateBinary
+    let cases: [(String, String)] = [
+      ("\"$0\" analyze topologies/payments-prod.yaml > /dev/full", "No space left on device"),
+      ("\"$0\" analyze topologies/payments-prod.yaml >&-", "it is closed"),
+      ("ulimit -f 0; \"$0\" report topologies/payments-prod.yaml > \"$1\"", "File too large"),
+    ]
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("quorate-stdout-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    for (script, message) in cases {
+      let r = try runProcess("/bin/sh", ["-c", script, q, scratch])
+      #expect(r.status == 2, "\(script)")
+      #expect(r.stderr == "quorate: error: cannot write to standard output: \(message)\n", "\(script): \(r.stderr)")
+    }
+    // `report | head -c 100`: quorate must not die of SIGPIPE, nor complain.
+    let piped = try runProcess(
+      "/bin/bash",
+      ["-c", "\"$0\" report topologies/payments-prod.yaml | head -c 100 > /dev/null; echo ${PIPESTATUS[0]}", q])
+    #expect(piped.stdout == "0\n")
+    #expect(piped.stderr.isEmpty)
+  }
+
+  /// Flag values are bounded: no overflow, no loop over a bound the user made up.
+  @Test func planArgumentsAreBounded() throws {
+    for args in [
+      ["--survive", "machines:4611686018427387904"], ["--survive", "machines:0"], ["--survive", "machines:-1"],
+      ["--survive", "machines:1", "--max-voters", "99999999999"], ["--survive", "rack", "--max-voters", "0"],
+    ] {
+      let r = try quorate(["plan", "topologies/payments-prod.yaml"] + args)
+      #expect(r.status == 2, "\(args): \(r.stderr)")
+      #expect(!r.stderr.contains("Fatal") && !r.stderr.contains("crashed"))
+    }
+    // The most machine failures the machines can take is what is searched, however large the cap.
+    let r = try quorate("plan", "topologies/payments-prod.yaml", "--survive", "machines:3", "--max-voters", "255")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("voters: [zk-a1, zk-a2, zk-b1, zk-b2, zk-c1, zk-c2, zk-c3]"))
   }
 
   @Test func contractCheckPasses() throws {

@@ -55,14 +55,65 @@ import TopologyModel
 
   @Test(arguments: [
     ("2000ms", 2_000_000), ("1.5ms", 1500), ("60s", 60_000_000), ("2m", 120_000_000), ("0.25s", 250_000),
+    ("1h", 3_600_000_000), ("2147483647ms", 2_147_483_647_000),
   ])
   func durationsParse(text: String, micro: Int) {
     #expect(Scalars.duration(text)?.microseconds == micro)
   }
 
-  @Test(arguments: ["2000", "ms", "1.5.1s", "-5s", "5 s", "5h", "1.0001ms"])
+  @Test(arguments: ["2000", "ms", "1.5.1s", "-5s", "5 s", "5d", "1.0001ms", "153722867281m", "2147483648ms"])
   func badDurationsDoNotParse(text: String) {
     #expect(Scalars.duration(text) == nil)
+  }
+
+  /// Why a duration fails decides the message: no unit, an unknown unit, too long (past Java's
+  /// int of milliseconds, where ZooKeeper would overflow), or malformed. Never a trap.
+  @Test func durationProblemsAreTold() {
+    #expect(Scalars.parseDuration("60") == .failure(.noUnit))
+    #expect(Scalars.parseDuration("1d") == .failure(.unknownUnit("d")))
+    #expect(Scalars.parseDuration("153722867281m") == .failure(.tooLong))
+    #expect(Scalars.parseDuration("99999999999999999999h") == .failure(.tooLong))
+    #expect(Scalars.parseDuration("596h") == .success(.ms(596 * 3_600_000)))
+    #expect(Scalars.parseDuration("597h") == .failure(.tooLong))
+    #expect(Scalars.parseDuration(".5s") == .failure(.malformed))
+    #expect(Scalars.parseDuration("1.0001ms") == .failure(.malformed))
+  }
+
+  /// A duration that fails to decode is not replaced by the default for later rules: `1h` used
+  /// to give a warning about the default 60s session before its own error (issue 10).
+  @Test func aBrokenSessionTimeoutGivesOneErrorAndNoWarningAboutTheDefault() throws {
+    let yaml = """
+      quorate: 1
+      name: t
+      datacenters:
+        a:
+          machines:
+            m1: {host: 10.0.0.1}
+            m2: {host: 10.0.0.2}
+            m3: {host: 10.0.0.3}
+      ensembles:
+        e:
+          voters: [m1, m2, m3]
+      apps:
+        x:
+          datacenter: a
+          registry: e
+          sessionTimeout: 1d
+        y:
+          datacenter: a
+          registry: e
+          sessionTimeout: 90000000000s
+
+      """
+    let r = try quorate("check", "-", "--format", "json", stdin: yaml)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let d = try #require(json["diagnostics"] as? [[String: Any]])
+    #expect(d.map { $0["code"] as? String } == ["S106", "S106"])
+    #expect(d.first?["line"] as? Int == 16 && d.first?["column"] as? Int == 21)
+    #expect((d.first?["message"] as? String) == "sessionTimeout '1d' has an unknown unit 'd'")
+    #expect((d.first?["help"] as? String)?.contains("'ms', 's', 'm', 'h'") == true)
+    #expect((d.last?["message"] as? String) == "sessionTimeout '90000000000s' is too long")
+    #expect(r.status == 1)
   }
 
   @Test func availabilities() {

@@ -4,6 +4,12 @@ import TopologyDiagnostics
 enum SessionTimeouts: ValidationRule {
   static func check(_ c: inout ValidationContext) {
     var wholeChecked: Set<String> = []
+    let failed = c.topology.undecodable
+    func undecodable(_ e: EnsembleSpec) -> Bool {
+      ["tickTime", "minSessionTimeout", "maxSessionTimeout"].contains {
+        failed.contains("ensembles.\(e.name.value).\($0)") || failed.contains("defaults.zookeeper.\($0)")
+      }
+    }
     func whole(_ c: inout ValidationContext, _ d: Located<Duration>?, _ what: String) {
       guard let d, !d.value.isWholeMilliseconds else { return }
       let key = "\(d.range.start.offset)"
@@ -16,12 +22,14 @@ enum SessionTimeouts: ValidationRule {
     whole(&c, z.tickTime, "tickTime")
     whole(&c, z.minSessionTimeout, "minSessionTimeout")
     whole(&c, z.maxSessionTimeout, "maxSessionTimeout")
+    whole(&c, c.topology.clientSessionTimeout, "sessionTimeout")
+    for a in c.topology.apps { whole(&c, a.sessionTimeout, "sessionTimeout") }
     for e in c.topology.ensembles {
       whole(&c, e.settings.tickTime, "tickTime")
       whole(&c, e.settings.minSessionTimeout, "minSessionTimeout")
       whole(&c, e.settings.maxSessionTimeout, "maxSessionTimeout")
       let b = c.sessionBoundsMs(e)
-      if b.min > b.max {
+      if b.min > b.max && !undecodable(e) {
         let place =
           c.setting(e, \.minSessionTimeout)?.range ?? c.setting(e, \.maxSessionTimeout)?.range
           ?? e.name.range
@@ -32,9 +40,15 @@ enum SessionTimeouts: ValidationRule {
       }
     }
     for a in c.topology.apps {
+      // A timeout that failed to decode is not "the default": say nothing rather than guess.
+      if failed.contains("apps.\(a.name.value).sessionTimeout")
+        || (a.sessionTimeout == nil && failed.contains("defaults.client.sessionTimeout"))
+      {
+        continue
+      }
       let requested = c.requestedSessionMs(a)
       for r in c.registryNames(a) {
-        guard let e = c.ensembles[r.value] else { continue }
+        guard let e = c.ensembles[r.value], !undecodable(e) else { continue }
         let b = c.sessionBoundsMs(e)
         guard b.min <= b.max else { continue }
         let t = min(max(requested, b.min), b.max)
