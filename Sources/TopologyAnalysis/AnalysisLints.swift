@@ -19,7 +19,7 @@ public enum AnalysisLints {
         for (d, k) in perDC.sorted(by: { $0.key < $1.key }) where d != app.datacenter {
           // With every entry unreachable there is no fail-over to time: the registry is simply
           // out of reach, which `analyze` reports.
-          if k < list.count && model.risksExpiry(unreachable: k) {
+          if k < list.count && model.risksExpiryEvenIfReported(unreachable: k) {
             risky.append((d, t.datacenters[d].name, k))
           }
         }
@@ -27,10 +27,10 @@ public enum AnalysisLints {
         let worstMs = model.worstCaseMs(unreachable: worst.k)
         let p = model.expiryProbability(unreachable: worst.k)
         var notes = [
-          "session T = \(fmt(model.negotiatedMs)) (requested \(fmt(model.requestedMs))), \(model.servers) servers listed: connect timeout C = T/\(model.servers) = \(fmt(model.connectTimeoutMs)), read timeout R = 2T/3 = \(fmt(model.readTimeoutMs))",
-          "worst case with \(worst.k) of them unreachable: (\(worst.k) - 1) x (C + 1s) + 1s = \(fmt(worstMs)) > T - R = \(fmt(model.budgetMs))",
-          "a client on one of those servers expires with probability \(percent(p)) over its shuffle and jitter",
-          FailoverModel.expiryCost,
+          "session T = \(fmt(model.negotiatedMs)) (requested \(fmt(model.requestedMs))), \(model.servers) servers listed: connect timeout C = T/\(model.servers) = \(fmt(model.connectTimeoutMs)), read timeout R = 2T/3 = \(fmt(model.readTimeoutMs)), ping interval P = min(R/2 - 1s, 10s) = \(fmt(model.pingIntervalMs))",
+          "worst case with \(worst.k) of them unreachable: (\(worst.k) - 1) x (C + 1s) + 1s = \(fmt(worstMs)) > T - R = \(fmt(model.reportedBudgetMs)); behind a follower or observer that had not yet reported the client's last ping, only T - R - P = \(fmt(model.budgetMs)) is left",
+          "a client on one of those servers expires with probability \(percent(p)) over its shuffle, its jitter and whether its last ping was reported",
+          expiryCost,
         ]
         var lost = FailureScenario(datacenterCount: t.datacenters.count)
         lost.failedDatacenters = [worst.index]
@@ -46,7 +46,7 @@ public enum AnalysisLints {
           Diagnostic(
             DiagnosticCatalog.failoverRisk,
             message:
-              "app '\(app.name)' can lose its session to '\(e.name)' when datacenter '\(worst.dc)' becomes unreachable: fail-over can take \(fmt(worstMs)), the session leaves \(fmt(model.budgetMs))",
+              "app '\(app.name)' can lose its session to '\(e.name)' when datacenter '\(worst.dc)' becomes unreachable: fail-over can take \(fmt(worstMs)), the session leaves \(fmt(model.reportedBudgetMs))",
             file: t.file, range: app.range, notes: notes,
             help:
               "raise the app's sessionTimeout (and maxSessionTimeout of '\(e.name)'), or use 'connect: local' so servers in '\(worst.dc)' are not in its connect string",
@@ -55,6 +55,10 @@ public enum AnalysisLints {
     }
     return out
   }
+
+  /// What an expiry costs a Dubbo provider, in words.
+  public static let expiryCost =
+    "a Dubbo provider whose session expires loses its ephemeral registrations; FailbackRegistry re-registers them about 5s (retry.period) after the new session, so consumers miss it at least that long"
 
   /// Milliseconds for people: `13.334s`, `850ms`.
   public static func fmt(_ ms: Int) -> String {

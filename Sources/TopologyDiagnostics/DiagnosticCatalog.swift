@@ -292,11 +292,15 @@ public enum DiagnosticCatalog {
   public static let failoverRisk = Entry(
     code: "A401", severity: .warning, title: "fail-over may outlast the session",
     explanation: "When every server of another datacenter becomes unreachable, a client "
-      + "connected to one of them notices after the read timeout R = 2T/3 and then has about "
-      + "T - R to reach a serving server. In the worst shuffle order it first tries the other "
-      + "unreachable servers, each costing the connect timeout C = T/N plus up to 1s of "
-      + "jitter. When that worst case exceeds T - R the session can expire "
-      + "(SESSION_EXPIRED) and a Dubbo provider's registrations vanish until re-registered.",
+      + "connected to one of them notices after the read timeout R = 2T/3 and then has T - R "
+      + "to reach a serving server, or only T - R - P (P the idle client's ping interval, "
+      + "min(R/2 - 1s, 10s)) when its server was a follower or observer that had not yet "
+      + "reported the client's last ping to the leader. In the worst shuffle order it first "
+      + "tries the other unreachable servers, each costing the connect timeout C = T/N plus up "
+      + "to 1s of jitter. `check` warns when that worst case exceeds T - R: then the session "
+      + "can expire (SESSION_EXPIRED) even for clients whose last ping the leader knew of, and "
+      + "a Dubbo provider's registrations vanish until re-registered. Smaller risks (between "
+      + "T - R - P and T - R) are shown by `what-if` and `analyze` with their probability.",
     fix: "raise the session timeout (and maxSessionTimeout), or use `connect: local` so "
       + "remote servers are not in the connect string")
 

@@ -87,6 +87,8 @@ public enum AnalysisRendering {
         ("servers", .int(n)),
         ("connectTimeoutMs", .int(m.connectTimeoutMs)),
         ("readTimeoutMs", .int(m.readTimeoutMs)),
+        ("pingIntervalMs", .int(m.pingIntervalMs)),
+        ("failoverBudgetMs", .int(m.budgetMs)),
       ])
     }
     func outcomes(_ list: [(datacenter: String, outcome: AppOutcome)]) -> JSONValue {
@@ -175,7 +177,7 @@ public enum AnalysisRendering {
         out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
         if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
         out +=
-          ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs))\n"
+          ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs)), ping every \(AnalysisLints.fmt(m.pingIntervalMs)), fail-over budget \(AnalysisLints.fmt(m.budgetMs))\n"
       }
       if let p = AvailabilityModel.registryProbability(app: app, in: t) {
         out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
@@ -247,6 +249,8 @@ public enum AnalysisRendering {
                 ("sessionTimeoutMs", .int(g.failover.negotiatedMs)),
                 ("worstCaseFailoverMs", .int(g.failover.worstCaseMs(unreachable: g.unreachable))),
                 ("failoverBudgetMs", .int(g.failover.budgetMs)),
+                ("failoverBudgetIfReportedMs", .int(g.failover.reportedBudgetMs)),
+                ("pingIntervalMs", .int(g.failover.pingIntervalMs)),
                 ("affectedClients", .double(g.listed > 0 ? Double(g.unreachable) / Double(g.listed) : 0)),
                 ("expiryRisk", .bool(g.expiryRisk)),
                 (
@@ -286,7 +290,7 @@ public enum AnalysisRendering {
         out +=
           "      clients of '\(t.ensembles[g.ensemble].name)' on the \(g.unreachable) unreachable server\(g.unreachable == 1 ? "" : "s") (\(g.unreachable) of \(g.listed)) fail over in at most \(AnalysisLints.fmt(worst)); the session leaves \(AnalysisLints.fmt(f.budgetMs))"
         out += g.expiryRisk ? ": SESSION_EXPIRED risk, \(AnalysisLints.percent(p)) of them\n" : ": no expiry\n"
-        if g.expiryRisk { out += "      \(FailoverModel.expiryCost)\n" }
+        if g.expiryRisk { out += "      \(AnalysisLints.expiryCost)\n" }
       }
     }
     return out

@@ -171,14 +171,44 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
 @Suite struct FailoverTests {
   @Test func workedExampleFromTheFacts() {
     // tickTime 2000: 60s is negotiated down to 40s; with 3 hosts C = 13333, R = 26666.
+    // The idle client pings every min(13333 - 1000, 10000) = 10000 ms, so a client of a
+    // follower has as little as 40000 - 26666 - 10000 = 3334 ms once it notices.
     let m = FailoverModel(requestedMs: 60_000, negotiatedMs: 40_000, servers: 3)
     #expect(m.connectTimeoutMs == 13_333)
     #expect(m.readTimeoutMs == 26_666)
-    #expect(m.budgetMs == 13_334)
+    #expect(m.pingIntervalMs == 10_000)
+    #expect(m.budgetMs == 3334)
+    #expect(m.reportedBudgetMs == 13_334)
     #expect(m.worstCaseMs(unreachable: 1) == 1000)
     #expect(m.worstCaseMs(unreachable: 2) == 15_333)
     #expect(!m.risksExpiry(unreachable: 1))
     #expect(m.risksExpiry(unreachable: 2))
+    // Below 10 s the ping interval is R/2 - 1 s: T = 9000 gives R = 6000 and P = 2000.
+    #expect(FailoverModel(requestedMs: 9000, negotiatedMs: 9000, servers: 3).pingIntervalMs == 2000)
+    // The measurement of issue 11 (tickTime 4000, T = 40 s): the leader expired the session
+    // 33.3 s and 35.8 s after the client's last answer, inside [T - P, T + tickTime].
+    let measured = FailoverModel(requestedMs: 40_000, negotiatedMs: 40_000, servers: 3, tickTimeMs: 4000)
+    #expect(measured.negotiatedMs - measured.pingIntervalMs <= 33_300)
+  }
+
+  /// The chance that the client's last ping had not reached the leader: the failure at a
+  /// uniform time in [0, P) after the ping, the report a uniform time in [0, tickTime/2) after
+  /// it. Checked on a grid against the closed form.
+  @Test func unreportedPingProbabilityMatchesAGrid() {
+    for (t, tick) in [(6000, 500), (40_000, 2000), (40_000, 4000), (4000, 2000), (12_000, 10_000)] {
+      let m = FailoverModel(requestedMs: t, negotiatedMs: t, servers: 3, tickTimeMs: tick)
+      let steps = 1000
+      var unreported = 0
+      for i in 0..<steps {
+        let failure = (Double(i) + 0.5) / Double(steps) * Double(m.pingIntervalMs)
+        for j in 0..<steps {
+          let report = (Double(j) + 0.5) / Double(steps) * Double(tick) / 2
+          if report > failure { unreported += 1 }
+        }
+      }
+      let grid = Double(unreported) / Double(steps * steps)
+      #expect(abs(grid - m.unreportedProbability) < 2e-3, "T \(t) tick \(tick): \(grid) vs \(m.unreportedProbability)")
+    }
   }
 
   @Test func irwinHallKnownValues() {
@@ -215,19 +245,30 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
   }
 
   @Test func expiryProbabilityMatchesEnumeration() {
-    // Loopback example: N = 5, k = 2, T = 6000: C = 1200, budget 2000.
-    // P(J=1) = 1/4; then two sleeps must exceed 0.8 s: 1 - 0.8^2/2 = 0.68. Total 0.17.
-    let m = FailoverModel(requestedMs: 6000, negotiatedMs: 6000, servers: 5)
-    #expect(abs(m.expiryProbability(unreachable: 2) - 0.17) < 1e-12)
+    // Loopback example: N = 5, k = 2, T = 6000, tickTime 500: C = 1200, R = 4000, P = 1000.
+    // Reported ping (budget T - R = 2000): P(J=1) = 1/4, then two sleeps must exceed 0.8 s:
+    // 1 - 0.8^2/2 = 0.68, so 0.17. Unreported (budget 1000): J=0 never (one sleep < 1 s),
+    // J=1 always (1000 - 1200 < 0), so 0.25. The ping is unreported with probability
+    // H / 2P = 250 / 2000 = 0.125: in all 0.125 x 0.25 + 0.875 x 0.17 = 0.18.
+    let m = FailoverModel(requestedMs: 6000, negotiatedMs: 6000, servers: 5, tickTimeMs: 500)
+    #expect(abs(m.expiryProbability(unreachable: 2, budgetMs: m.reportedBudgetMs) - 0.17) < 1e-12)
+    #expect(abs(m.expiryProbability(unreachable: 2, budgetMs: m.budgetMs) - 0.25) < 1e-12)
+    #expect(abs(m.unreportedProbability - 0.125) < 1e-12)
+    #expect(abs(m.expiryProbability(unreachable: 2) - 0.18) < 1e-12)
     for (n, k, t) in [(5, 3, 40_000), (6, 3, 9000), (7, 4, 12_000), (4, 2, 5000)] {
       let model = FailoverModel(requestedMs: t, negotiatedMs: t, servers: n)
       let pj = enumeratedPJ(n: n, k: k)
-      var expected = 0.0
-      for (j, p) in pj.enumerated() {
-        let x = Double(model.budgetMs - j * model.connectTimeoutMs) / 1000
-        expected += p * (1 - FailoverModel.irwinHallCDF(x, terms: j + 1))
+      func expected(_ budget: Int) -> Double {
+        var sum = 0.0
+        for (j, p) in pj.enumerated() {
+          let x = Double(budget - j * model.connectTimeoutMs) / 1000
+          sum += p * (1 - FailoverModel.irwinHallCDF(x, terms: j + 1))
+        }
+        return sum
       }
-      #expect(abs(model.expiryProbability(unreachable: k) - expected) < 1e-12, "n \(n) k \(k)")
+      let q = model.unreportedProbability
+      let mixed = q * expected(model.budgetMs) + (1 - q) * expected(model.reportedBudgetMs)
+      #expect(abs(model.expiryProbability(unreachable: k) - mixed) < 1e-12, "n \(n) k \(k)")
     }
   }
 
@@ -236,9 +277,15 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     let d = AnalysisLints.diagnostics(for: t)
     #expect(d.map(\.code) == ["A401"])
     #expect(d[0].message.contains("'user-service-west'") && d[0].message.contains("'idc-east'"))
-    // (3 - 1) x (8s + 1s) + 1s = 19s against 40s - 26.666s.
+    // (3 - 1) x (8s + 1s) + 1s = 19s against T - R = 40s - 26.666s; T - R - P = 3.334s.
     #expect(d[0].message.contains("19s") && d[0].message.contains("13.334s"))
-    #expect(d[0].notes.contains { $0.contains("16.67%") })
+    #expect(d[0].notes.contains { $0.contains("T - R - P = 3.334s") })
+    // N = 5, k = 3, C = 8s: P(J=0) = 1/2, P(J=1) = 1/3, P(J=2) = 1/6. Reported ping (13.334s):
+    // only J = 2 expires, 1/6. Unreported (3.334s): J >= 1 expires, 1/2. The ping is unreported
+    // with probability H / 2P = 1000 / 20000 = 0.05: 0.05 x 1/2 + 0.95 x 1/6 = 18.33%.
+    #expect(d[0].notes.contains { $0.contains("18.33%") })
+    // The spec example draws no A401: order-service's worst case (8.666s when 'sh-a' is lost)
+    // is inside T - R; what-if still shows its 1% risk behind a follower (see below).
     #expect(AnalysisLints.diagnostics(for: try bundled("payments-prod")).isEmpty)
   }
 }

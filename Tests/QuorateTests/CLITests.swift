@@ -268,10 +268,13 @@ import TopologyDiagnostics
     #expect(app["status"] as? String == "ok")
     #expect(app["sessionExpiryRisk"] as? Bool == true)
     let registry = try #require((app["registries"] as? [[String: Any]])?.first)
-    // T = 6 s, N = 5, k = 2: worst (2-1)(1.2 s + 1 s) + 1 s = 3.2 s against T - R = 2 s; P = 17%.
+    // T = 6 s, N = 5, k = 2: worst (2-1)(1.2 s + 1 s) + 1 s = 3.2 s against T - R - P =
+    // 6 - 4 - 1 = 1 s (2 s when the last ping was reported); 18% (see FailoverTests).
     #expect(registry["worstCaseFailoverMs"] as? Int == 3200)
-    #expect(registry["failoverBudgetMs"] as? Int == 2000)
-    #expect(abs((registry["expiryProbability"] as? Double ?? 0) - 0.17) < 1e-9)
+    #expect(registry["failoverBudgetMs"] as? Int == 1000)
+    #expect(registry["failoverBudgetIfReportedMs"] as? Int == 2000)
+    #expect(registry["pingIntervalMs"] as? Int == 1000)
+    #expect(abs((registry["expiryProbability"] as? Double ?? 0) - 0.18) < 1e-9)
     #expect(abs((registry["affectedClients"] as? Double ?? 0) - 0.4) < 1e-9)
     #expect(registry["providerReregistrationDelayMs"] as? Int == 5000)
   }

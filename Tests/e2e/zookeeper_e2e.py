@@ -10,7 +10,10 @@ serving). Finally it measures client fail-over: ZooKeeper's own Java client (the
 timing quorate models) connects with a 6 s session, the server it talks to (and, in a second
 run, one more) is frozen with SIGSTOP, so it stays reachable for TCP but never answers, and the
 time until the client notices and until it is connected again is compared with the model's
-bounds. Every process is killed on exit, also when something fails.
+bounds. Last, a client of a follower makes one request and the follower is frozen right after it
+answers; the leader's expiry of that session (seen by a second client as the deletion of an
+ephemeral znode) must fall between T - P and T + tickTime after that answer. Every process is
+killed on exit, also when something fails.
 
 Usage: /usr/bin/python3 Tests/e2e/zookeeper_e2e.py PATH/TO/quorate
 """
@@ -231,6 +234,82 @@ def measure_failover(cluster, classes, connect_string, session_ms, extra_stops, 
         PROCESSES.pop("probe", None)
 
 
+def measure_expiry_behind_follower(cluster, classes, session_ms, run):
+    """A client of a follower makes one request, and the follower is frozen right after it
+    answers: the leader only knows of the client's activity up to the follower's last report.
+    Returns how long after that answer the leader expired the session, seen by a second client
+    (kazoo, on the other servers) as the deletion of the first client's ephemeral znode."""
+    from kazoo.client import KazooClient
+    modes = cluster.modes()
+    follower = next(m for m in sorted(modes) if modes[m] == "follower")
+    _, host, port = cluster.servers[follower]
+    others = ",".join(f"{h}:{p}" for m, (_, h, p) in sorted(cluster.servers.items()) if m != follower)
+    path = f"/quorate-expiry-probe-{run}"
+    # Only the follower in its connect string: the client cannot fail over and renew the session.
+    probe = subprocess.Popen(["java", "-Xmx64m", "-cp", f"{classes}:{ZK_JAR}", "FailoverProbe",
+                              f"{host}:{port}", str(session_ms)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True, start_new_session=True)
+    PROCESSES["probe"] = probe
+    lines = queue.Queue()
+
+    def read():
+        for line in probe.stdout:
+            if line.split() and line.split()[0] != "REMOTE":
+                lines.put((time.monotonic(), line.split()))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def expect(first, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                t, words = lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if words[0] == first or (first == "SyncConnected" and words[:3] == ["EVENT", words[1], first]):
+                return t
+            if words[0] == "FAILED":
+                raise AssertionError(" ".join(words))
+        raise AssertionError(f"no {first} from the probe within {timeout}s")
+
+    def command(text):
+        probe.stdin.write(text + "\n")
+        probe.stdin.flush()
+        return expect("DONE")
+
+    watcher = KazooClient(hosts=others, timeout=10.0)
+    frozen = False
+    try:
+        expect("SyncConnected")
+        command(f"ephemeral {path}")
+        watcher.start(timeout=30)
+        deleted = {}
+        done = threading.Event()
+
+        def on_change(event):
+            deleted["t"] = time.monotonic()
+            done.set()
+
+        if not watcher.exists(path, watch=on_change):
+            raise AssertionError(f"{path} is not visible to the second client")
+        time.sleep(3)  # idle: the client pings every P = min(R/2 - 1 s, 10 s)
+        answered = command("op")
+        os.killpg(PROCESSES[follower].pid, signal.SIGSTOP)
+        frozen = True
+        if not done.wait(session_ms / 1000 + 10):
+            raise AssertionError(f"the session behind frozen '{follower}' did not expire")
+        return follower, (deleted["t"] - answered) * 1000
+    finally:
+        if frozen:
+            os.killpg(PROCESSES[follower].pid, signal.SIGCONT)
+        watcher.stop()
+        watcher.close()
+        probe.stdin.close()
+        probe.wait(timeout=10)
+        PROCESSES.pop("probe", None)
+
+
 def main():
     quorate = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="quorate-e2e-")
@@ -311,20 +390,38 @@ def main():
             registry = prediction["apps"][0]["registries"][0]
             t, n = registry["sessionTimeoutMs"], registry["listed"]
             r_ms, c_ms = t * 2 // 3, t // n
-            ping_ms = r_ms // 2 - 1000  # ClientCnxn pings when idle for readTimeout/2 - 1 s
+            ping_ms = registry["pingIntervalMs"]  # ClientCnxn pings when idle for min(R/2 - 1 s, 10 s)
+            if ping_ms != min(r_ms // 2 - 1000, 10000):
+                raise AssertionError(f"pingIntervalMs {ping_ms} is not min(R/2 - 1 s, 10 s)")
             worst = (k - 1) * (c_ms + 1000) + 1000
             slack = 700  # scheduling, JVM and TCP on a shared 2-core machine
             result = measure_failover(cluster, classes, connect_string, session_ms, extra, placement)
             notice_ok = r_ms - ping_ms - slack <= result["notice"] <= r_ms + slack
             failover = result["back"] - result["notice"]
             failover_ok = failover <= worst + slack
-            # The model promises survival when even the worst case fits in T - R.
-            survival_ok = result["expired"] is False or worst > t - r_ms
+            # The model promises survival when even the worst case fits in T - R - P.
+            survival_ok = result["expired"] is False or worst > registry["failoverBudgetMs"]
             ok = result["negotiated"] == t and notice_ok and failover_ok and survival_ok
             log(f"fail-over with {k} of {n} servers frozen {result['frozen']}: T={result['negotiated']}ms; "
                 f"noticed after {result['notice']:.0f}ms (model: {r_ms - ping_ms}..{r_ms}ms), "
                 f"connected again {failover:.0f}ms later (model worst case {worst}ms, T-R={t - r_ms}ms); "
                 f"session {'EXPIRED' if result['expired'] else 'survived'}: {'agree' if ok else 'DISAGREE'}")
+            passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+            cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
+                             "the ensemble to recover")
+        # Session expiry behind a follower: the model says the leader may have last heard of the
+        # session one ping interval P before the client's last answer, so it expires between
+        # T - P and T + tickTime after that answer (not T after it, as a leader's client sees).
+        tick_ms = 500
+        model = quorate_json(quorate, "what-if", TOPOLOGY, "--fail", "machine:a1")["apps"][0]["registries"][0]
+        t, p = model["sessionTimeoutMs"], model["pingIntervalMs"]
+        low, high, slack = t - p, t + tick_ms, 700
+        for run in range(3):
+            follower, expiry = measure_expiry_behind_follower(cluster, classes, session_ms, run)
+            ok = low - slack <= expiry <= high + slack
+            log(f"expiry behind frozen follower {follower} (run {run + 1}): the leader expired the session "
+                f"{expiry:.0f}ms after the client's last answer (model: {low}..{high}ms; T={t}ms, P={p}ms): "
+                f"{'agree' if ok else 'DISAGREE'}")
             passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
             cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
                              "the ensemble to recover")

@@ -3,9 +3,15 @@
 //   EVENT <ms since start> <KeeperState> <remote host or -> <session id> <negotiated timeout>
 //   REMOTE <ms since start> <host>   whenever the server it talks to changes (polled every 20 ms)
 // Usage: java -cp .:zookeeper.jar FailoverProbe CONNECT_STRING SESSION_TIMEOUT_MS
-// It runs until its standard input closes.
+// It reads commands from standard input, one a line, and runs until it closes:
+//   ephemeral PATH   creates an ephemeral znode (prints "DONE <ms>" when the server answered)
+//   op               one request (exists /), so the last activity is now ("DONE <ms>")
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
 public class FailoverProbe {
@@ -52,7 +58,23 @@ public class FailoverProbe {
     });
     poller.setDaemon(true);
     poller.start();
-    while (System.in.read() != -1) { }
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.trim().split(" ");
+      try {
+        if (words[0].equals("ephemeral")) {
+          zk.create(words[1], new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        } else if (words[0].equals("op")) {
+          zk.exists("/", false);
+        } else {
+          continue;
+        }
+        print("DONE " + (System.nanoTime() - START) / 1_000_000);
+      } catch (Exception e) {
+        print("FAILED " + e);
+      }
+    }
     zk.close();
   }
 }
