@@ -8,7 +8,7 @@ public import TopologyModel
 /// to the client's server. So a write costs `rtt(server, leader)` plus the time until a quorum
 /// has acknowledged, `q(leader)`: the smallest `t` such that the voters within round-trip `t` of
 /// the leader form a quorum. Inside a datacenter the round-trip counts as 0. Best and worst
-/// are over every voter as the leader. When a needed link is not declared, the figure is
+/// are over every voter that can lead (a voter of weight 0 never does). When a needed link is not declared, the figure is
 /// unknown, never zero.
 public enum LatencyModel {
   /// Best and worst write latency, and read latency, in milliseconds.
@@ -44,7 +44,9 @@ public enum LatencyModel {
     var best: Double?
     var worst: Double?
     var unknown = false
-    for leader in members where isVoter[leader] {
+    // FastLeaderElection.totalOrderPredicate refuses a candidate whose weight is 0: such a
+    // voter never leads, so only voters of positive weight are leaders here.
+    for leader in members where isVoter[leader] && system.memberWeight[leader] > 0 {
       guard let toLeader = rtt[serverDC][memberDC[leader]], let q = quorumTime(leader, memberDC, system, rtt) else {
         unknown = true
         break

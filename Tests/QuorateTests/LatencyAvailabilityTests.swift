@@ -24,6 +24,30 @@ import TopologyModel
     #expect(f.worstWriteMs == 30.5)
   }
 
+  /// A 3+2 hierarchical ensemble with weight 0 on the far pair: FastLeaderElection never lets
+  /// a zero-weight voter lead, so the leader is in dc1 and a write from dc1 costs 0 ms, never
+  /// the 100 ms round trip a leader in dc2 would add (issue 11, part 2).
+  @Test func zeroWeightVotersNeverLead() throws {
+    let t = try validated(
+      """
+      links:
+        - { between: [dc1, dc2], rtt: 100ms }
+      ensembles:
+        e:
+          voters: [a1, a2, a3, b1, b2]
+          quorum: hierarchical
+          groups: { near: [a1, a2, a3], far: [b1, b2] }
+          weights: { b1: 0, b2: 0 }
+
+      """)
+    let f = LatencyModel.figures(ensemble: t.ensembles[0], site: 0, in: t)
+    #expect(f.bestWriteMs == 0)
+    #expect(f.worstWriteMs == 0)
+    // From dc2 the write is forwarded over the link to a leader in dc1: 100 ms, always.
+    let far = LatencyModel.figures(ensemble: t.ensembles[0], site: 1, in: t)
+    #expect(far.bestWriteMs == 100 && far.worstWriteMs == 100)
+  }
+
   @Test func unknownLinksMakeUnknownFiguresNeverZero() throws {
     let t = try bundled("nine-voters-hierarchical")
     let f = LatencyModel.figures(ensemble: t.ensembles[0], site: 0, in: t)
