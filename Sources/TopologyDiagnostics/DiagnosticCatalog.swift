@@ -143,6 +143,11 @@ public enum DiagnosticCatalog {
 
   // MARK: V: validation errors
 
+  public static let invalidDubboVersion = Entry(
+    code: "S113", severity: .error, title: "invalid Dubbo version",
+    explanation: "A Dubbo version is `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (`3.2`, `2.7.23`), "
+      + "without suffixes. It decides which parameters the registry address may carry.",
+    fix: "write the release as `MAJOR.MINOR[.PATCH]`, such as `3.2.14`")
   public static let unknownMachine = Entry(
     code: "V201", severity: .error, title: "reference to an undeclared machine",
     explanation: "Ensembles, groups, weights and ids refer to machines by name; the name must "
@@ -245,6 +250,20 @@ public enum DiagnosticCatalog {
       + "clients (Dubbo, Curator) ask for session timeouts in integer milliseconds.",
     fix: "round the duration to whole milliseconds")
 
+  public static let dubboClientNotShipped = Entry(
+    code: "V222", severity: .error, title: "this Dubbo release has no such ZooKeeper client",
+    explanation: "ZkClient was removed in Dubbo 3.0, the Curator 4 client in 3.3, and the Curator "
+      + "5 client (`dubbo-remoting-zookeeper-curator5`) exists from 3.0.",
+    fix: "choose a client the release ships: `curator` or `zkclient` before 3.0, `curator` or "
+      + "`curator5` in 3.0 to 3.2, `curator5` from 3.3")
+  public static let chrootBreaksDubbo = Entry(
+    code: "V223", severity: .error, title: "chroot cannot be written in a Dubbo registry address",
+    explanation: "Dubbo splits a registry address into several registries at `|` and `;` "
+      + "(`REGISTRY_SPLIT_PATTERN`) and its parameters at `&` and `=`, and decodes none of "
+      + "them, so a chroot (Dubbo's `group`) holding one of these characters cannot reach "
+      + "Dubbo intact.",
+    fix: "rename the chroot without `|`, `;`, `&` and `=`")
+
   // MARK: V3: validation warnings
 
   public static let evenVoters = Entry(
@@ -286,6 +305,32 @@ public enum DiagnosticCatalog {
     code: "V307", severity: .warning, title: "app lists the same registry twice",
     explanation: "A second entry for the same ensemble adds no fail-over.",
     fix: "remove the repeated registry")
+  public static let dubboSessionNotCarried = Entry(
+    code: "V308", severity: .warning, title: "the app's Dubbo cannot carry its session timeout",
+    explanation: "Dubbo reads the session timeout from the registry address only from 3.0.5 "
+      + "(`session`) and from 2.7.5 to 3.0.4 (`zk.session.expire`); earlier releases, and the "
+      + "ZkClient client, set none, so the client asks its library's default (Curator 60s, "
+      + "ZkClient 30s), which the servers then clamp. quorate's analysis uses what the client "
+      + "really asks.",
+    fix: "upgrade Dubbo (3.0.5 or later reads `session`), or set the app's sessionTimeout to "
+      + "what it really gets")
+  public static let dubboTrackerWidensLocal = Entry(
+    code: "V309", severity: .warning, title: "`connect: local` cannot hold with this Dubbo",
+    explanation: "Curator 4 and 5 run an EnsembleTracker by default: it reads `/zookeeper/config` "
+      + "(which ZooKeeper 3.5+ fills even with reconfig disabled) and rewrites the client's "
+      + "connect string to every participant and observer, remote datacenters included. Dubbo "
+      + "turns it off with `zookeeper.ensemble.tracker=false` only from 3.2.14, and only in "
+      + "the Curator 5 client.",
+    fix: "run Dubbo 3.2.14 or later with the curator5 client, or use `connect: all` and plan "
+      + "for remote servers in the connect string")
+  public static let dubboInstanceSession = Entry(
+    code: "V310", severity: .warning, title: "Dubbo 3 registers instances with a 60s session",
+    explanation: "With Dubbo 3's default `register-mode: all`, a provider also registers its "
+      + "instance for application-level discovery through a second Curator client "
+      + "(`ZookeeperServiceDiscovery`), which sets no session timeout and so asks Curator's "
+      + "60s, whatever the registry address says.",
+    fix: "set `dubbo.application.register-mode: interface` if application-level discovery is "
+      + "not used, or plan the 60s (clamped by the servers) for instance registrations")
 
   // MARK: A: analysis warnings
 
@@ -310,13 +355,14 @@ public enum DiagnosticCatalog {
     fileTooLarge, nestingTooDeep, aliasExpansion, emptyDocument, invalidMerge,
     unknownKey, missingKey, wrongType, invalidName, invalidPort, invalidDuration,
     invalidAvailability, invalidHost, invalidPath, unsupportedVersion, invalidChoice,
-    invalidInteger,
+    invalidInteger, invalidDubboVersion,
     unknownMachine, unknownDatacenter, unknownEnsemble, duplicateMachineName, duplicateMember,
     voterAndObserver, portConflict, quorumEqualsElection, voterNotInGroup, voterInTwoGroups,
     nonVoterInGroup, idOutOfRange, duplicateId, appRegistryChoice, hierarchicalMismatch,
     sessionBounds, notAMember, noVoters, zeroWeight, duplicateLink, tickMultiple,
+    dubboClientNotShipped, chrootBreaksDubbo,
     evenVoters, fewVoters, majorityInOneDatacenter, twoDatacenters, sessionClamped,
-    localTooFew, repeatedRegistry,
+    localTooFew, repeatedRegistry, dubboSessionNotCarried, dubboTrackerWidensLocal, dubboInstanceSession,
     failoverRisk,
   ]
 

@@ -37,29 +37,83 @@ public enum AppConfig {
       .joined()
   }
 
+  /// `dubbo.properties`, read by `java.util.Properties.load` (ISO-8859-1, backslash escapes).
+  ///
+  /// Dubbo 3 reads several registries as `dubbo.registries.<id>.*`; Dubbo 2 without Spring
+  /// reads only `dubbo.registry.*`, so there the registries go in one address separated by `|`
+  /// (`UrlUtils.parseURLs` splits it), each with its own `preferred` and `zone` parameters.
   public static func properties(_ app: App, _ t: ValidatedTopology) -> String {
     let (addresses, skipped) = usable(app, t)
     var out = header(app, t, comment: "#") + skippedNote(skipped, comment: "#")
     if addresses.isEmpty { return out }
     if addresses.count == 1 {
-      out += "dubbo.registry.address=\(addresses[0].dubboAddress)\n"
+      out += "dubbo.registry.address=\(propertiesValue(addresses[0].dubboAddress))\n"
       return out
     }
-    let zone = t.datacenters[app.datacenter].name
+    if !app.dubbo.readsPluralRegistryProperties {
+      let joined = addresses.enumerated().map { i, r in
+        var extra: [String] = []
+        if i == 0 { extra.append("preferred=true") }
+        if let zone = r.zone { extra.append("zone=\(zone)") }
+        let sep = r.dubboAddress.contains("?") ? "&" : "?"
+        return r.dubboAddress + (extra.isEmpty ? "" : sep + extra.joined(separator: "&"))
+      }
+      out +=
+        "# Dubbo \(app.dubbo.version.map(String.init(describing:)) ?? "") reads one registry address here: '|' separates the registries.\n"
+      out += "dubbo.registry.address=\(propertiesValue(joined.joined(separator: "|")))\n"
+      return out
+    }
     for (i, r) in addresses.enumerated() {
       let id = registryID(r.ensemble)
-      out += "dubbo.registries.\(id).address=\(r.dubboAddress)\n"
+      out += "dubbo.registries.\(id).address=\(propertiesValue(r.dubboAddress))\n"
       if i == 0 { out += "dubbo.registries.\(id).preferred=true\n" }
-      out += "dubbo.registries.\(id).zone=\(zone)\n"
+      if let zone = r.zone { out += "dubbo.registries.\(id).zone=\(zone)\n" }
     }
     return out
+  }
+
+  /// A value as `Properties.load` reads it back: backslashes doubled, a leading space escaped,
+  /// and everything outside printable ASCII as `\uXXXX` (UTF-16 units; the file is ISO-8859-1).
+  public static func propertiesValue(_ s: String) -> String {
+    var out = ""
+    for (i, u) in s.utf16.enumerated() {
+      switch u {
+      case 0x5C: out += "\\\\"
+      case 0x20 where i == 0: out += "\\ "
+      case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(u)!)
+      default:
+        let hex = String(u, radix: 16, uppercase: true)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      }
+    }
+    return out
+  }
+
+  /// A double-quoted YAML scalar (Spring Boot reads `application.yml` as YAML 1.1, UTF-8).
+  public static func yamlQuoted(_ s: String) -> String {
+    var out = "\""
+    for ch in s.unicodeScalars {
+      switch ch {
+      case "\\": out += "\\\\"
+      case "\"": out += "\\\""
+      default:
+        if ch.value < 0x20 || ch.value == 0x7F {
+          let hex = String(ch.value, radix: 16, uppercase: true)
+          out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(ch)
+        }
+      }
+    }
+    return out + "\""
   }
 
   static func xmlEscape(_ s: String) -> String {
     s.replacingAll("&", "&amp;").replacingAll("\"", "&quot;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
   }
 
-  /// `dubbo-registry.xml`: `<dubbo:registry .../>` elements in a Spring beans file.
+  /// `dubbo-registry.xml`: `<dubbo:registry .../>` elements in a Spring beans file (Alibaba's
+  /// namespace before Dubbo 2.7, Apache's from 2.7).
   public static func xml(_ app: App, _ t: ValidatedTopology) -> String {
     let (addresses, skipped) = usable(app, t)
     let zone = t.datacenters[app.datacenter].name
@@ -71,19 +125,21 @@ public enum AppConfig {
       out +=
         "<!-- registry '\(xmlEscape(s))' is left out: connect: local, and no member in this datacenter (V306) -->\n"
     }
+    let namespace =
+      app.dubbo.apacheNamespace ? "http://dubbo.apache.org/schema/dubbo" : "http://code.alibabatech.com/schema/dubbo"
     out += """
       <beans xmlns="http://www.springframework.org/schema/beans"
              xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-             xmlns:dubbo="http://dubbo.apache.org/schema/dubbo"
+             xmlns:dubbo="\(namespace)"
              xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
-             http://dubbo.apache.org/schema/dubbo http://dubbo.apache.org/schema/dubbo/dubbo.xsd">
+             \(namespace) \(namespace)/dubbo.xsd">
 
       """
     for (i, r) in addresses.enumerated() {
       var attributes = "id=\"\(registryID(r.ensemble))\" address=\"\(xmlEscape(r.dubboAddress))\""
       if addresses.count > 1 {
         if i == 0 { attributes += " preferred=\"true\"" }
-        attributes += " zone=\"\(xmlEscape(zone))\""
+        if let zone = r.zone { attributes += " zone=\"\(xmlEscape(zone))\"" }
       }
       out += "  <dubbo:registry \(attributes)/>\n"
     }
@@ -98,14 +154,14 @@ public enum AppConfig {
     if addresses.isEmpty { return out }
     out += "dubbo:\n"
     if addresses.count == 1 {
-      out += "  registry:\n    address: \"\(addresses[0].dubboAddress)\"\n"
+      out += "  registry:\n    address: \(yamlQuoted(addresses[0].dubboAddress))\n"
       return out
     }
     out += "  registries:\n"
     for (i, r) in addresses.enumerated() {
-      out += "    \(registryID(r.ensemble)):\n      address: \"\(r.dubboAddress)\"\n"
+      out += "    \(registryID(r.ensemble)):\n      address: \(yamlQuoted(r.dubboAddress))\n"
       if i == 0 { out += "      preferred: true\n" }
-      out += "      zone: \"\(t.datacenters[app.datacenter].name)\"\n"
+      if let zone = r.zone { out += "      zone: \(yamlQuoted(zone))\n" }
     }
     return out
   }

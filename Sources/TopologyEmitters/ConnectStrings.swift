@@ -20,6 +20,8 @@ public struct RegistryAddress: Sendable {
   public let negotiatedSessionTimeoutMs: Int
   /// Whether only the app's own datacenter is listed.
   public let local: Bool
+  /// Where the registry lives (its only datacenter), for Dubbo's `zone`; nil when stretched.
+  public let zone: String?
 }
 
 /// Builds connect strings and Dubbo registry addresses.
@@ -44,27 +46,40 @@ public enum ConnectStrings {
         dubboAddress: servers.isEmpty
           ? ""
           : dubbo(
-            servers: servers, chroot: chroot, sessionMs: app.requestedSessionTimeoutMs, local: app.connect == .local),
+            servers: servers, chroot: chroot, sessionMs: app.declaredSessionTimeoutMs, local: app.connect == .local,
+            profile: app.dubbo),
         servers: servers, chroot: chroot, requestedSessionTimeoutMs: app.requestedSessionTimeoutMs,
         negotiatedSessionTimeoutMs: e.negotiatedSessionTimeout(app.requestedSessionTimeoutMs),
-        local: app.connect == .local)
+        local: app.connect == .local, zone: zone(of: e, in: t))
     }
   }
 
   /// A Dubbo registry URL: the first server as the address, the others in `backup=`, every port
   /// explicit (Dubbo gives a port-less primary 9090, not 2181), never commas inside the
-  /// authority (apache/dubbo#7356). `session` carries the requested session timeout; `group`
-  /// roots the registry at the chroot (Dubbo has no chroot; its root node is `group`, by
-  /// default `/dubbo`); `connect: local` turns Curator's ensemble tracker off so the client is
-  /// not widened to the whole ensemble.
-  public static func dubbo(servers: [String], chroot: String?, sessionMs: Int, local: Bool) -> String {
+  /// authority (apache/dubbo#7356). `group` roots the registry at the chroot (Dubbo has no
+  /// chroot; its root node is `group`, by default `/dubbo`). The session timeout goes in the
+  /// parameter the app's Dubbo reads (`session` from 3.0.5, `zk.session.expire` from 2.7.5,
+  /// none before). With `connect: local`, `zookeeper.ensemble.tracker=false` keeps Curator from
+  /// widening the connect string, where it is read (Curator 5 client, Dubbo 3.2.14 and later).
+  public static func dubbo(
+    servers: [String], chroot: String?, sessionMs: Int, local: Bool,
+    profile: DubboProfile = DubboProfile(version: nil, client: nil)
+  ) -> String {
     guard let first = servers.first else { return "zookeeper://" }
     var params: [String] = []
     if servers.count > 1 { params.append("backup=" + servers.dropFirst().joined(separator: ",")) }
     if let chroot { params.append("group=" + chroot) }
-    params.append("session=\(sessionMs)")
-    if local { params.append("zookeeper.ensemble.tracker=false") }
-    return "zookeeper://\(first)?" + params.joined(separator: "&")
+    if let key = profile.sessionKey { params.append("\(key)=\(sessionMs)") }
+    if local && profile.readsTrackerSwitch { params.append("zookeeper.ensemble.tracker=false") }
+    return "zookeeper://\(first)" + (params.isEmpty ? "" : "?" + params.joined(separator: "&"))
+  }
+
+  /// The datacenter a registry lives in, when every member is in one: the `zone` Dubbo's
+  /// zone-aware cluster matches against the caller's zone. nil for a stretched ensemble.
+  public static func zone(of e: Ensemble, in t: ValidatedTopology) -> String? {
+    let dcs = Set(e.members.map { t.machines[$0.machine].datacenter })
+    guard dcs.count == 1, let d = dcs.first else { return nil }
+    return t.datacenters[d].name
   }
 
   /// `connect --format json`.

@@ -362,7 +362,7 @@ public struct TopologyDecoder {
   mutating func defaults(_ node: YAMLNode, into t: inout Topology) {
     guard
       let f = fields(
-        node, path: "defaults", allowed: ["zookeeper", "client", "availability"], what: "'defaults'")
+        node, path: "defaults", allowed: ["zookeeper", "client", "availability", "dubbo"], what: "'defaults'")
     else { return }
     if let z = f["zookeeper"]?.value {
       if let zf = fields(z, path: "defaults.zookeeper", allowed: Self.zkKeys, what: "'defaults.zookeeper'") {
@@ -375,6 +375,7 @@ public struct TopologyDecoder {
     {
       t.clientSessionTimeout = duration(v, path: "defaults.client.sessionTimeout", what: "sessionTimeout")
     }
+    if let d = f["dubbo"]?.value, let spec = dubbo(d, path: "defaults.dubbo") { t.dubbo = spec }
     if let a = f["availability"]?.value,
       let af = fields(
         a, path: "defaults.availability", allowed: ["machine", "datacenter"],
@@ -540,7 +541,7 @@ public struct TopologyDecoder {
 
   mutating func app(_ n: Located<String>, _ node: YAMLNode) -> AppSpec? {
     let path = "apps.\(n.value)"
-    let allowed = ["datacenter", "registry", "registries", "sessionTimeout", "connect", "chroot"]
+    let allowed = ["datacenter", "registry", "registries", "sessionTimeout", "connect", "chroot", "dubbo"]
     guard let f = fields(node, path: path, allowed: allowed, what: "app '\(n.value)'") else {
       return nil
     }
@@ -562,6 +563,30 @@ public struct TopologyDecoder {
       a.connect = choice(v, path: "\(path).connect", what: "connect", as: ConnectMode.self)
     }
     if let v = f["chroot"]?.value { a.chroot = chroot(v, path: "\(path).chroot") }
+    if let v = f["dubbo"]?.value { a.dubbo = dubbo(v, path: "\(path).dubbo") }
     return a
+  }
+
+  /// A `dubbo` block: `version` and `zookeeperClient`.
+  mutating func dubbo(_ node: YAMLNode, path: String) -> DubboSpec? {
+    guard let f = fields(node, path: path, allowed: ["version", "zookeeperClient"], what: "'\(path)'") else {
+      return nil
+    }
+    var d = DubboSpec()
+    if let v = f["version"]?.value, let t = text(v, path: "\(path).version", what: "Dubbo version") {
+      if let version = DubboVersion(t.value) {
+        d.version = Located(version, v.range)
+      } else {
+        undecodable.insert("\(path).version")
+        report(
+          DiagnosticCatalog.invalidDubboVersion, "Dubbo version '\(t.value)' is not MAJOR.MINOR[.PATCH]",
+          v.range, path: "\(path).version", help: "write the release such as '3.2.14' or '2.7'")
+      }
+    }
+    if let v = f["zookeeperClient"]?.value {
+      d.zookeeperClient = choice(
+        v, path: "\(path).zookeeperClient", what: "zookeeperClient", as: DubboZookeeperClient.self)
+    }
+    return d
   }
 }

@@ -86,6 +86,8 @@ public struct Topology: Sendable {
   public var name: Located<String>?
   public var zookeeper = ZooKeeperSettings()
   public var clientSessionTimeout: Located<Duration>?
+  /// `defaults.dubbo`.
+  public var dubbo = DubboSpec()
   /// Paths (`apps.a.sessionTimeout`) of values in the file that failed to decode; rules skip
   /// what depends on them instead of using a default the user did not ask for.
   public var undecodable: Set<String> = []
@@ -158,6 +160,12 @@ public struct EnsembleSpec: Sendable {
   public var settings = ZooKeeperSettings()
 }
 
+/// A `dubbo` block (in `defaults` or an app) as written.
+public struct DubboSpec: Sendable {
+  public var version: Located<DubboVersion>?
+  public var zookeeperClient: Located<DubboZookeeperClient>?
+}
+
 /// An app as written.
 public struct AppSpec: Sendable {
   public var name: Located<String>
@@ -168,4 +176,5 @@ public struct AppSpec: Sendable {
   public var sessionTimeout: Located<Duration>?
   public var connect: Located<ConnectMode>?
   public var chroot: Located<String>?
+  public var dubbo: DubboSpec?
 }

@@ -146,8 +146,13 @@ public struct App: Sendable {
   public let datacenter: Int
   /// Indices of its registries, the first preferred.
   public let registries: [Int]
-  /// The session timeout it asks for, in milliseconds.
+  /// The session timeout its registry client really asks for, in milliseconds: the declared
+  /// one when its Dubbo carries it in the address, else the client library's default.
   public let requestedSessionTimeoutMs: Int
+  /// The session timeout the topology asks for (its own, the default, or Dubbo's 60 s).
+  public let declaredSessionTimeoutMs: Int
+  /// The Dubbo release and ZooKeeper client the app runs, and what they read.
+  public let dubbo: DubboProfile
   public let connect: ConnectMode
   /// The app's own chroot, overriding the ensemble's; `.some(nil)` for an explicit `/`.
   public let chroot: String??

@@ -51,6 +51,13 @@ struct ValidationContext {
     e.settings[keyPath: key] ?? topology.zookeeper[keyPath: key]
   }
 
+  /// The Dubbo an app runs: its own `dubbo` block over `defaults.dubbo`, field by field.
+  func dubboProfile(_ a: AppSpec) -> DubboProfile {
+    DubboProfile(
+      version: a.dubbo?.version?.value ?? topology.dubbo.version?.value,
+      client: a.dubbo?.zookeeperClient?.value ?? topology.dubbo.zookeeperClient?.value)
+  }
+
   /// tickTime in whole milliseconds.
   func tickTimeMs(_ e: EnsembleSpec) -> Int {
     setting(e, \.tickTime)?.value.wholeMilliseconds ?? 2000

@@ -7,7 +7,7 @@ public enum Validator {
   nonisolated(unsafe) static let rules: [any ValidationRule.Type] = [
     UniqueMachineNames.self, MemberReferences.self, AppReferences.self, LinkReferences.self,
     PortConflicts.self, HierarchicalGroups.self, ServerIds.self, SessionTimeouts.self,
-    VoterCount.self, DatacenterSpread.self, LocalConnect.self,
+    VoterCount.self, DatacenterSpread.self, LocalConnect.self, DubboReading.self,
   ]
 
   /// Validates; returns the validated topology when there is no error, and all diagnostics.
@@ -55,9 +55,12 @@ public enum Validator {
       let regs = c.registryNames(a).compactMap { ensembleIndex[$0.value] }.filter { seen.insert($0).inserted }
       var chroot: String?? = nil
       if let own = a.chroot { chroot = .some(own.value == "/" ? nil : own.value) }
+      let dubbo = c.dubboProfile(a)
+      let declared = c.requestedSessionMs(a)
       return App(
         name: a.name.value, datacenter: dc, registries: regs,
-        requestedSessionTimeoutMs: c.requestedSessionMs(a), connect: a.connect?.value ?? .all,
+        requestedSessionTimeoutMs: dubbo.requestedSessionMs(declared: declared),
+        declaredSessionTimeoutMs: declared, dubbo: dubbo, connect: a.connect?.value ?? .all,
         chroot: chroot, range: a.name.range)
     }
     var rtt = Array(repeating: [Double?](repeating: nil, count: datacenters.count), count: datacenters.count)

@@ -47,6 +47,9 @@ enum SessionTimeouts: ValidationRule {
         continue
       }
       let requested = c.requestedSessionMs(a)
+      // A Dubbo that cannot carry the timeout asks something else: V308 says what and how
+      // the servers clamp it.
+      if c.dubboProfile(a).requestedSessionMs(declared: requested) != requested { continue }
       for r in c.registryNames(a) {
         guard let e = c.ensembles[r.value], !undecodable(e) else { continue }
         let b = c.sessionBoundsMs(e)
