@@ -264,6 +264,12 @@ public enum DiagnosticCatalog {
       + "Dubbo intact.",
     fix: "rename the chroot without `|`, `;`, `&` and `=`")
 
+  public static let purgeHours = Entry(
+    code: "V224", severity: .error, title: "purgeInterval is not a whole number of hours",
+    explanation: "ZooKeeper reads `autopurge.purgeInterval` as an integer number of hours; 0 "
+      + "turns the purge task off.",
+    fix: "write whole hours, such as `24h`, or `0h` to turn purging off")
+
   // MARK: V3: validation warnings
 
   public static let evenVoters = Entry(
@@ -360,7 +366,7 @@ public enum DiagnosticCatalog {
     voterAndObserver, portConflict, quorumEqualsElection, voterNotInGroup, voterInTwoGroups,
     nonVoterInGroup, idOutOfRange, duplicateId, appRegistryChoice, hierarchicalMismatch,
     sessionBounds, notAMember, noVoters, zeroWeight, duplicateLink, tickMultiple,
-    dubboClientNotShipped, chrootBreaksDubbo,
+    dubboClientNotShipped, chrootBreaksDubbo, purgeHours,
     evenVoters, fewVoters, majorityInOneDatacenter, twoDatacenters, sessionClamped,
     localTooFew, repeatedRegistry, dubboSessionNotCarried, dubboTrackerWidensLocal, dubboInstanceSession,
     failoverRisk,

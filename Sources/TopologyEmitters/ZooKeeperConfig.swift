@@ -19,8 +19,14 @@ public struct EmittedFile: Sendable, Equatable {
 public struct ServerConfigOptions: Sendable {
   /// Where each server keeps its data: `<dataRoot>/<ensemble>/<machine>`.
   public var dataRoot: String
+  /// Where each server keeps its transaction log, `<dataLogRoot>/<ensemble>/<machine>`, when
+  /// it should be on a disk of its own; nil keeps it in the dataDir.
+  public var dataLogRoot: String?
 
-  public init(dataRoot: String = "/var/lib/zookeeper") { self.dataRoot = dataRoot }
+  public init(dataRoot: String = "/var/lib/zookeeper", dataLogRoot: String? = nil) {
+    self.dataRoot = dataRoot
+    self.dataLogRoot = dataLogRoot
+  }
 }
 
 /// `zoo.cfg` and `myid` for every member of every ensemble.
@@ -66,7 +72,7 @@ public enum ZooKeeperConfig {
       "syncLimit=\(e.syncLimit)",
       "minSessionTimeout=\(e.minSessionTimeoutMs)",
       "maxSessionTimeout=\(e.maxSessionTimeoutMs)",
-      "dataDir=\(options.dataRoot)/\(e.name)/\(machine.name)",
+      "dataDir=\(join(options.dataRoot, e.name, machine.name))",
       "clientPort=\(m.clientPort)",
       "clientPortAddress=\(machine.host)",
       "4lw.commands.whitelist=\(fourLetterWords)",
@@ -74,9 +80,21 @@ public enum ZooKeeperConfig {
       "standaloneEnabled=false",
       "reconfigEnabled=false",
     ]
+    if let logRoot = options.dataLogRoot {
+      lines.insert("dataLogDir=\(join(logRoot, e.name, machine.name))", at: 8)
+    }
+    lines.append("autopurge.snapRetainCount=\(e.snapRetainCount)")
+    lines.append("autopurge.purgeInterval=\(e.purgeIntervalHours)")
     if m.role == .observer { lines.append("peerType=observer") }
     lines += membershipLines(e, in: t)
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `root/ensemble/machine`, without a doubled `/` when the root ends in one.
+  static func join(_ root: String, _ ensemble: String, _ machine: String) -> String {
+    var r = root
+    while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
+    return (r == "/" ? "" : r) + "/\(ensemble)/\(machine)"
   }
 
   /// Every server file: `servers/<ensemble>/<machine>/zoo.cfg` and `.../myid`.
@@ -95,7 +113,7 @@ public enum ZooKeeperConfig {
           EmittedFile(
             path: "\(dir)/myid", contents: "\(m.id)\n",
             purpose:
-              "server id of '\(t.machines[m.machine].name)' in '\(e.name)'; copy it to \(options.dataRoot)/\(e.name)/\(t.machines[m.machine].name)/myid"
+              "server id of '\(t.machines[m.machine].name)' in '\(e.name)'; copy it to \(join(options.dataRoot, e.name, t.machines[m.machine].name))/myid"
           ))
       }
     }

@@ -300,7 +300,7 @@ public struct TopologyDecoder {
   static let topKeys = ["quorate", "name", "defaults", "datacenters", "links", "ensembles", "apps"]
   static let zkKeys = [
     "clientPort", "quorumPort", "electionPort", "tickTime", "initLimit", "syncLimit",
-    "minSessionTimeout", "maxSessionTimeout",
+    "minSessionTimeout", "maxSessionTimeout", "snapRetainCount", "purgeInterval",
   ]
 
   mutating func topology(_ root: YAMLNode) -> Topology {
@@ -406,6 +406,13 @@ public struct TopologyDecoder {
     }
     if let v = f["maxSessionTimeout"]?.value {
       s.maxSessionTimeout = duration(v, path: p("maxSessionTimeout"), what: "maxSessionTimeout")
+    }
+    if let v = f["snapRetainCount"]?.value {
+      // ZooKeeper's DatadirCleanupManager raises anything below 3 to 3.
+      s.snapRetainCount = integer(v, path: p("snapRetainCount"), what: "snapRetainCount", range: 3...1_000_000)
+    }
+    if let v = f["purgeInterval"]?.value {
+      s.purgeInterval = duration(v, path: p("purgeInterval"), what: "purgeInterval", allowZero: true)
     }
     return s
   }

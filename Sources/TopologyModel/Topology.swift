@@ -74,6 +74,10 @@ public struct ZooKeeperSettings: Sendable {
   public var syncLimit: Located<Int>?
   public var minSessionTimeout: Located<Duration>?
   public var maxSessionTimeout: Located<Duration>?
+  /// `autopurge.snapRetainCount`: snapshots (and their logs) kept when purging.
+  public var snapRetainCount: Located<Int>?
+  /// `autopurge.purgeInterval`, whole hours; 0 turns purging off.
+  public var purgeInterval: Located<Duration>?
 
   /// Creates empty settings.
   public init() {}

@@ -121,6 +121,10 @@ public struct Ensemble: Sendable {
   public let tickTimeMs: Int
   public let initLimit: Int
   public let syncLimit: Int
+  /// `autopurge.snapRetainCount` (default 3) and `autopurge.purgeInterval` in hours (default
+  /// 24; 0 turns purging off).
+  public let snapRetainCount: Int
+  public let purgeIntervalHours: Int
   public let minSessionTimeoutMs: Int
   public let maxSessionTimeoutMs: Int
   /// The chroot applied to connect strings, nil for none.

@@ -152,7 +152,10 @@ public enum Validator {
       name: e.name.value, members: members, quorum: hierarchical ? .hierarchical : .majority,
       groups: groups, tickTimeMs: c.tickTimeMs(e),
       initLimit: c.setting(e, \.initLimit)?.value ?? 10,
-      syncLimit: c.setting(e, \.syncLimit)?.value ?? 5, minSessionTimeoutMs: bounds.min,
+      syncLimit: c.setting(e, \.syncLimit)?.value ?? 5,
+      snapRetainCount: c.setting(e, \.snapRetainCount)?.value ?? 3,
+      purgeIntervalHours: (c.setting(e, \.purgeInterval)?.value.wholeMilliseconds ?? 86_400_000) / 3_600_000,
+      minSessionTimeoutMs: bounds.min,
       maxSessionTimeoutMs: bounds.max, chroot: chroot, range: e.name.range)
   }
 }

@@ -40,14 +40,24 @@ extension Quorate {
     @Option(help: "The root of every server's dataDir: <root>/<ensemble>/<machine>.")
     var dataDir: String = "/var/lib/zookeeper"
 
+    @Option(help: "The root of every server's dataLogDir (the transaction log on a disk of its own).")
+    var dataLogDir: String?
+
     func validate() throws {
       if check && force { throw ValidationError("--check and --force do not go together") }
       guard dataDir.hasPrefix("/") else { throw ValidationError("--data-dir must be an absolute path") }
+      if let dataLogDir, !dataLogDir.hasPrefix("/") {
+        throw ValidationError("--data-log-dir must be an absolute path")
+      }
+      for (flag, value) in [("--data-dir", dataDir), ("--data-log-dir", dataLogDir ?? "/")]
+      where value.contains(where: { $0.isNewline || $0 == "\0" }) {
+        throw ValidationError("\(flag) must not contain a line break")
+      }
     }
 
     func run() throws {
       let (_, t) = try loadValidated(file)
-      let files = EmitPlan.files(t, options: ServerConfigOptions(dataRoot: dataDir))
+      let files = EmitPlan.files(t, options: ServerConfigOptions(dataRoot: dataDir, dataLogRoot: dataLogDir))
       do {
         try emit(files)
       } catch let e as FolderError {

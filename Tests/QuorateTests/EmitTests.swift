@@ -128,6 +128,19 @@ import Testing
     }
   }
 
+  /// Roots with a trailing slash give no doubled `/`; the log goes where `--data-log-dir` says.
+  @Test func dataAndLogRoots() throws {
+    let dir = try temporaryFolder("roots")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try quorate(
+      "emit", "topologies/payments-prod.yaml", "-o", dir.path, "--data-dir", "/data/zk/", "--data-log-dir", "/log/")
+    #expect(r.status == 0, "\(r.stderr)")
+    let cfg = try String(contentsOf: dir.appendingPathComponent("servers/global/zk-a1/zoo.cfg"), encoding: .utf8)
+    #expect(cfg.contains("\ndataDir=/data/zk/global/zk-a1\ndataLogDir=/log/global/zk-a1\n"), "\(cfg)")
+    #expect(cfg.contains("\nautopurge.snapRetainCount=3\nautopurge.purgeInterval=24\n"))
+    #expect(try quorate("emit", "topologies/payments-prod.yaml", "-o", dir.path, "--data-log-dir", "log").status == 2)
+  }
+
   /// A folder outside the output folder is linked in as `servers`: nothing is created there,
   /// and nothing is created anywhere before emit refuses.
   @Test func aLinkedFolderIsRefusedBeforeAnythingIsCreated() throws {

@@ -173,7 +173,8 @@ func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [Stri
     var expected: [String] = []
     for name in ["payments-prod", "nine-voters-hierarchical", "datacenter-bridge", "loopback-2-2-1"] {
       let t = try bundled(name)
-      let options = ServerConfigOptions(dataRoot: root.appendingPathComponent(name).path)
+      let options = ServerConfigOptions(
+        dataRoot: root.appendingPathComponent(name).path, dataLogRoot: root.appendingPathComponent("log-\(name)").path)
       for e in t.ensembles {
         // ZooKeeper resolves clientPortAddress at start-up; names do not resolve in this sandbox.
         for m in e.members where Scalars.host(t.machines[m.machine].host) != .name {
@@ -186,7 +187,7 @@ func appendEverySubset(_ e: Ensemble, input: inout String, expected: inout [Stri
             toFile: cfg, atomically: true, encoding: .utf8)
           input += "file \(cfg)\n"
           expected.append(
-            "OK myid=\(m.id) type=\(m.role == .voter ? "PARTICIPANT" : "OBSERVER") client=\(javaHostString(machine.host)):\(m.clientPort) voters=\(e.voters.map(\.id).sorted()) observers=\(e.observers.map(\.id).sorted())"
+            "OK myid=\(m.id) type=\(m.role == .voter ? "PARTICIPANT" : "OBSERVER") client=\(javaHostString(machine.host)):\(m.clientPort) voters=\(e.voters.map(\.id).sorted()) observers=\(e.observers.map(\.id).sorted()) retain=\(e.snapRetainCount) purge=\(e.purgeIntervalHours) log=\(root.path)/log-\(name)/\(e.name)/\(machine.name)"
           )
           // The verifier ZooKeeper built from this very file, on every subset of voters.
           appendEverySubset(e, input: &input, expected: &expected)

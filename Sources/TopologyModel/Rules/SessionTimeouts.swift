@@ -1,6 +1,7 @@
 import TopologyDiagnostics
 
-/// V221 (whole milliseconds), V216 (min > max), V305 (requested timeout clamped).
+/// V221 (whole milliseconds), V224 (purge interval in whole hours), V216 (min > max), V305
+/// (requested timeout clamped).
 enum SessionTimeouts: ValidationRule {
   static func check(_ c: inout ValidationContext) {
     var wholeChecked: Set<String> = []
@@ -22,6 +23,14 @@ enum SessionTimeouts: ValidationRule {
     whole(&c, z.tickTime, "tickTime")
     whole(&c, z.minSessionTimeout, "minSessionTimeout")
     whole(&c, z.maxSessionTimeout, "maxSessionTimeout")
+    for d in [c.topology.zookeeper.purgeInterval] + c.topology.ensembles.map(\.settings.purgeInterval) {
+      guard let d, d.value.microseconds % 3_600_000_000 != 0 else { continue }
+      c.report(
+        DiagnosticCatalog.purgeHours, "purgeInterval \(d.value) is not a whole number of hours", d.range,
+        help:
+          "ZooKeeper reads autopurge.purgeInterval in whole hours: write '\(max(1, d.value.wholeMilliseconds / 3_600_000))h', or '0h' to turn purging off"
+      )
+    }
     whole(&c, c.topology.clientSessionTimeout, "sessionTimeout")
     for a in c.topology.apps { whole(&c, a.sessionTimeout, "sessionTimeout") }
     for e in c.topology.ensembles {

@@ -67,7 +67,9 @@ public class ZooKeeperOracle {
           out.println("OK myid=" + c.getServerId() + " type=" + c.getPeerType() + " client="
               + c.getClientPortAddress().getHostString() + ":" + c.getClientPortAddress().getPort()
               + " voters=" + new TreeSet<>(v.getVotingMembers().keySet())
-              + " observers=" + new TreeSet<>(v.getObservingMembers().keySet()));
+              + " observers=" + new TreeSet<>(v.getObservingMembers().keySet())
+              + " retain=" + c.getSnapRetainCount() + " purge=" + c.getPurgeInterval()
+              + " log=" + c.getDataLogDir());
         } catch (Exception e) {
           out.println("ERR " + String.valueOf(e).replace('\n', ' '));
         }
