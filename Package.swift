@@ -47,13 +47,19 @@ let package = Package(
       dependencies: ["TopologyModel", "TopologyAnalysis", "TopologyDiagnostics"],
       swiftSettings: swiftSettings
     ),
+    // Every word and number a command prints (text, Markdown, JSON) over the engine's facts.
+    .target(
+      name: "TopologyRendering",
+      dependencies: ["TopologyModel", "TopologyAnalysis", "TopologyDiagnostics", "TopologyEmitters"],
+      swiftSettings: swiftSettings
+    ),
 
     // MARK: Command-line tool (thin: flags in, library call, render, exit code)
     .executableTarget(
       name: "quorate",
       dependencies: [
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
-        "TopologyEmitters",
+        "TopologyEmitters", "TopologyRendering",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
@@ -62,7 +68,9 @@ let package = Package(
     // MARK: Benchmarks (make bench): figures as ratios against reading the same file
     .executableTarget(
       name: "quorate-bench",
-      dependencies: ["TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters"],
+      dependencies: [
+        "TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters", "TopologyRendering",
+      ],
       path: "Benchmarks/quorate-bench",
       swiftSettings: swiftSettings
     ),
@@ -72,7 +80,7 @@ let package = Package(
       name: "QuorateTests",
       dependencies: [
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
-        "TopologyEmitters", "quorate",
+        "TopologyEmitters", "TopologyRendering", "quorate",
       ],
       exclude: ["Oracle", "Golden"],
       swiftSettings: swiftSettings

@@ -6,6 +6,7 @@ import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
+import TopologyRendering
 
 /// An estate: `dcs` datacenters of `perDC` machines; ensembles of 5 voters spread 2-2-1 over
 /// three datacenters, each with its own ports; apps spread over the datacenters.

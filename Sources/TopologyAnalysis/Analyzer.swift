@@ -16,7 +16,7 @@ public struct EnsembleReport: Sendable {
   public let quorum: QuorumKind
   public let voters: Int
   public let observers: Int
-  public let requirement: String
+  public let requirement: QuorumRequirement
   /// Largest k such that every set of k failed voters leaves a quorum.
   public let toleratedMachineFailures: Int
   /// Voters, observers and vote weight per datacenter the ensemble uses, in declaration order.
@@ -35,8 +35,24 @@ public struct EnsembleReport: Sendable {
   /// never in a rack).
   public let minimalBreakingRackSets: [[String]]
   public let rackSetsComplete: Bool
-  /// Every split of the ensemble's datacenters into two sides.
+  /// Every split of the ensemble's datacenters into two sides, when there are at most
+  /// ``Analyzer/maxSplitDatacenters``; otherwise the splits that cut off one datacenter.
   public let splits: [SplitOutcome]
+  /// False when only the one-datacenter cut-offs are listed.
+  public let splitsComplete: Bool
+}
+
+/// An app's outcome in one scenario, with the scenario and its registries' outcomes.
+public struct AppScenarioOutcome: Sendable {
+  /// The datacenter that fails or is cut off.
+  public let datacenter: String
+  public let scenario: FailureScenario
+  public let outcome: AppOutcome
+  /// The outcome of each of the app's registries, in the app's order.
+  public let registryEnsembles: [EnsembleOutcome]
+
+  /// The outcome of one of the app's registries (an ensemble index), if it is one.
+  public func ensemble(_ ei: Int) -> EnsembleOutcome? { registryEnsembles.first { $0.ensemble == ei } }
 }
 
 /// How an app fares when one datacenter fails or is cut off. Only datacenters that hold a
@@ -46,8 +62,8 @@ public struct AppReport: Sendable {
   public let name: String
   public let datacenter: String
   /// Outcome per single-datacenter failure of another datacenter, and per isolation.
-  public let failures: [(datacenter: String, outcome: AppOutcome)]
-  public let isolations: [(datacenter: String, outcome: AppOutcome)]
+  public let failures: [AppScenarioOutcome]
+  public let isolations: [AppScenarioOutcome]
 }
 
 /// Everything `analyze` reports.
@@ -63,6 +79,9 @@ public enum Analyzer {
   public static let maxEnumeratedDatacenters = 20
   /// The largest number of racks whose every subset is enumerated.
   public static let maxEnumeratedRacks = 16
+  /// The most datacenters (holding voters) whose every two-way split is listed: 2^(n-1) - 1
+  /// splits, 2,047 at 12.
+  public static let maxSplitDatacenters = 12
 
   public static func analyze(_ t: ValidatedTopology) -> AnalysisReport {
     let evaluator = ScenarioEvaluator(t)
@@ -87,17 +106,18 @@ public enum Analyzer {
     let apps = t.apps.indices.map { ai -> AppReport in
       let app = t.apps[ai]
       let relevant = app.registries.reduce(into: Set([app.datacenter])) { $0.formUnion(memberDCs[$1]) }
-      var failures: [(String, AppOutcome)] = []
-      var isolations: [(String, AppOutcome)] = []
+      var failures: [AppScenarioOutcome] = []
+      var isolations: [AppScenarioOutcome] = []
+      func entry(_ d: Int, isolate: Bool) -> AppScenarioOutcome {
+        let s = scenario(d, isolate: isolate)
+        return AppScenarioOutcome(
+          datacenter: t.datacenters[d].name, scenario: s,
+          outcome: evaluator.evaluate(app: ai, s) { outcome($0, d, isolate: isolate) },
+          registryEnsembles: app.registries.map { outcome($0, d, isolate: isolate) })
+      }
       for d in relevant.sorted() {
-        if d != app.datacenter {
-          let s = scenario(d, isolate: false)
-          failures.append((t.datacenters[d].name, evaluator.evaluate(app: ai, s) { outcome($0, d, isolate: false) }))
-        }
-        if t.datacenters.count > 1 {
-          let s = scenario(d, isolate: true)
-          isolations.append((t.datacenters[d].name, evaluator.evaluate(app: ai, s) { outcome($0, d, isolate: true) }))
-        }
+        if d != app.datacenter { failures.append(entry(d, isolate: false)) }
+        if t.datacenters.count > 1 { isolations.append(entry(d, isolate: true)) }
       }
       return AppReport(
         app: ai, name: app.name, datacenter: t.datacenters[app.datacenter].name,
@@ -221,7 +241,8 @@ public enum Analyzer {
     // Every split of the voters' datacenters into two non-empty sides (side A holds the first).
     var splits: [SplitOutcome] = []
     let n = dcNames.count
-    if n >= 2 && n <= 12 {
+    let splitsComplete = n <= maxSplitDatacenters
+    if n >= 2 && splitsComplete {
       for mask in UInt64(0)..<(UInt64(1) << UInt64(n - 1)) {
         let sideB = mask << 1  // datacenter 0 always on side A
         guard sideB != 0 else { continue }
@@ -231,15 +252,24 @@ public enum Analyzer {
         let bHolds = !dcs.breaks(((UInt64(1) << UInt64(n)) - 1) & ~sideB)
         splits.append(SplitOutcome(sideA: a, sideB: b, holder: aHolds ? 0 : (bHolds ? 1 : nil)))
       }
+    } else if n >= 2 {
+      // Too many datacenters for every split: each one cut off from the rest (n splits).
+      for d in 0..<n {
+        let a = (0..<n).filter { $0 != d }.map { dcNames[$0] }
+        let aHolds = !dcs.breaks(domains: [d])
+        let bHolds = !dcs.breaks(domains: (0..<n).filter { $0 != d })
+        splits.append(SplitOutcome(sideA: a, sideB: [dcNames[d]], holder: aHolds ? 0 : (bHolds ? 1 : nil)))
+      }
     }
     return EnsembleReport(
       ensemble: ei, name: e.name, quorum: e.quorum, voters: e.voters.count,
-      observers: e.observers.count, requirement: system.requirement(e),
+      observers: e.observers.count, requirement: system.requirement(e.quorum),
       toleratedMachineFailures: system.toleratedFailures,
       placement: placement.map { ($0.0, $0.1, $0.2, $0.3) }, criticalDatacenters: critical,
       survivesAnyDatacenterFailure: critical.isEmpty, minimalBreakingDatacenterSets: dcSets,
       datacenterSetsComplete: dcComplete,
       criticalRacks: rackSets.filter { $0.count == 1 }.map { $0[0] }.sorted(),
-      minimalBreakingRackSets: rackSets, rackSetsComplete: rackComplete, splits: splits)
+      minimalBreakingRackSets: rackSets, rackSetsComplete: rackComplete, splits: splits,
+      splitsComplete: splitsComplete)
   }
 }

@@ -43,19 +43,6 @@ public struct FailureScenario: Sendable, Hashable {
   /// The side a machine is on.
   public func side(ofMachine m: Int, in t: ValidatedTopology) -> Int { sides[t.machines[m].datacenter] }
 
-  /// Words for the scenario: "datacenter 'bj-b' fails; 'sh-a' is cut off".
-  public func describe(_ t: ValidatedTopology) -> String {
-    var parts: [String] = []
-    for d in failedDatacenters.sorted() { parts.append("datacenter '\(t.datacenters[d].name)' fails") }
-    for r in failedRacks.sorted() { parts.append("rack '\(t.datacenters[r.datacenter].name)/\(r.rack)' fails") }
-    for m in failedMachines.sorted() { parts.append("machine '\(t.machines[m].name)' fails") }
-    if isPartitioned {
-      parts.append(
-        "the network splits into " + sideNames(t).map { "{\($0.joined(separator: ", "))}" }.joined(separator: " | "))
-    }
-    return parts.isEmpty ? "nothing fails" : parts.joined(separator: "; ")
-  }
-
   /// The datacenter names on each side, sides in order.
   public func sideNames(_ t: ValidatedTopology) -> [[String]] {
     let count = (sides.max() ?? 0) + 1
@@ -63,13 +50,29 @@ public struct FailureScenario: Sendable, Hashable {
   }
 }
 
-/// A problem with the words of a scenario given on the command line.
-public struct ScenarioError: Error, Sendable, CustomStringConvertible {
-  public let description: String
+/// Why a scenario given on the command line cannot be built. The command layer words it.
+public enum ScenarioError: Error, Sendable, Equatable {
+  case unknownDatacenter(String, suggestion: String?, known: [String])
+  /// A failure without `KIND:`.
+  case missingKind(String)
+  /// A kind other than dc, rack, machine.
+  case unknownKind(String)
+  /// A rack not written `DC/RACK`.
+  case rackSyntax(String)
+  case unknownRack(datacenter: String, rack: String, known: [String])
+  case unknownMachine(String, suggestion: String?)
+  case isolateWithPartition
+  /// A partition with fewer than two sides.
+  case tooFewSides(String)
+  case emptySideOrName(String)
+  case partitionRepeats(String)
+  case partitionMisses([String])
+  case isolateRepeats(String)
 }
 
 extension FailureScenario {
-  /// Builds a scenario from `--fail KIND:NAME`, `--isolate DC` and `--partition "A,B|C"`.
+  /// Builds a scenario from failures (`dc:NAME`, `rack:DC/RACK`, `machine:NAME`), isolated
+  /// datacenters, and a partition (`"A,B|C"`, every datacenter once).
   public static func parse(
     fail: [String], isolate: [String], partition: String?, in t: ValidatedTopology
   ) throws(ScenarioError) -> FailureScenario {
@@ -77,14 +80,10 @@ extension FailureScenario {
     let dcNames = t.datacenters.map(\.name)
     func dc(_ name: String) throws(ScenarioError) -> Int {
       if let i = t.datacenterIndex(name) { return i }
-      let hint = Scalars.suggestion(for: name, among: dcNames).map { " (did you mean '\($0)'?)" } ?? ""
-      throw ScenarioError(
-        description: "unknown datacenter '\(name)'\(hint); datacenters: \(dcNames.joined(separator: ", "))")
+      throw .unknownDatacenter(name, suggestion: Scalars.suggestion(for: name, among: dcNames), known: dcNames)
     }
     for item in fail {
-      guard let colon = item.firstIndex(of: ":") else {
-        throw ScenarioError(description: "--fail '\(item)' needs a kind: dc:NAME, rack:DC/RACK or machine:NAME")
-      }
+      guard let colon = item.firstIndex(of: ":") else { throw .missingKind(item) }
       let kind = item[..<colon]
       let name = String(item[item.index(after: colon)...])
       switch kind {
@@ -92,67 +91,45 @@ extension FailureScenario {
         s.failedDatacenters.insert(try dc(name))
       case "rack":
         let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else {
-          throw ScenarioError(description: "--fail rack:'\(name)' must be DC/RACK, such as rack:bj-a/r1")
-        }
+        guard parts.count == 2 else { throw .rackSyntax(name) }
         let d = try dc(parts[0])
         let racks = Set(t.datacenters[d].machines.compactMap { t.machines[$0].rack })
         guard racks.contains(parts[1]) else {
-          throw ScenarioError(
-            description:
-              "datacenter '\(parts[0])' has no rack '\(parts[1])'; its racks: \(racks.sorted().joined(separator: ", "))"
-          )
+          throw .unknownRack(datacenter: parts[0], rack: parts[1], known: racks.sorted())
         }
         s.failedRacks.insert(RackID(datacenter: d, rack: parts[1]))
       case "machine", "m":
         guard let m = t.machineIndex(name) else {
-          let hint =
-            Scalars.suggestion(for: name, among: t.machines.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
-          throw ScenarioError(description: "unknown machine '\(name)'\(hint)")
+          throw .unknownMachine(name, suggestion: Scalars.suggestion(for: name, among: t.machines.map(\.name)))
         }
         s.failedMachines.insert(m)
       default:
-        throw ScenarioError(description: "--fail kind '\(kind)' is not dc, rack or machine")
+        throw .unknownKind(String(kind))
       }
     }
-    if partition != nil && !isolate.isEmpty {
-      throw ScenarioError(description: "use either --isolate or --partition, not both")
-    }
+    if partition != nil && !isolate.isEmpty { throw .isolateWithPartition }
     if let partition {
       let sides = partition.split(separator: "|", omittingEmptySubsequences: false)
-      guard sides.count >= 2 else {
-        throw ScenarioError(
-          description: "--partition '\(partition)' needs at least two sides separated by '|', such as \"a,b|c\"")
-      }
+      guard sides.count >= 2 else { throw .tooFewSides(partition) }
       var seen = Array(repeating: -1, count: t.datacenters.count)
       for (i, side) in sides.enumerated() {
         let names = side.split(separator: ",", omittingEmptySubsequences: false).map {
           String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
         }
-        guard !names.contains(where: \.isEmpty) else {
-          throw ScenarioError(description: "--partition '\(partition)' has an empty side or name")
-        }
+        guard !names.contains(where: \.isEmpty) else { throw .emptySideOrName(partition) }
         for n in names {
           let d = try dc(n)
-          guard seen[d] == -1 else {
-            throw ScenarioError(description: "--partition names datacenter '\(n)' more than once")
-          }
+          guard seen[d] == -1 else { throw .partitionRepeats(n) }
           seen[d] = i
         }
       }
       let missing = t.datacenters.indices.filter { seen[$0] == -1 }.map { dcNames[$0] }
-      guard missing.isEmpty else {
-        throw ScenarioError(
-          description:
-            "--partition must name every datacenter exactly once; missing: \(missing.joined(separator: ", "))")
-      }
+      guard missing.isEmpty else { throw .partitionMisses(missing) }
       s.sides = seen
     }
     for (i, name) in isolate.enumerated() {
       let d = try dc(name)
-      guard s.sides[d] == 0 else {
-        throw ScenarioError(description: "--isolate names datacenter '\(name)' more than once")
-      }
+      guard s.sides[d] == 0 else { throw .isolateRepeats(name) }
       s.sides[d] = i + 1
     }
     return s

@@ -85,12 +85,25 @@ public struct QuorumSystem: Sendable {
     return costs.sorted().prefix(mustBreak).reduce(0, +) - 1
   }
 
-  /// A description of what a quorum needs, for people.
-  public func requirement(_ e: Ensemble) -> String {
-    if e.quorum == .majority {
-      return "\(groupWeights[0] / 2 + 1) of \(groupWeights[0]) votes"
+  /// What a quorum needs under this system's rule.
+  public func requirement(_ kind: QuorumKind) -> QuorumRequirement {
+    if kind == .majority {
+      return QuorumRequirement(kind: .majority, needed: groupWeights[0] / 2 + 1, of: groupWeights[0])
     }
-    let nonZero = nonZeroGroups
-    return "a weight majority in \(nonZero / 2 + 1) of \(nonZero) groups"
+    return QuorumRequirement(kind: .hierarchical, needed: nonZeroGroups / 2 + 1, of: nonZeroGroups)
+  }
+}
+
+/// What a quorum needs: `needed` of `of` votes (majority), or a weight majority in `needed` of
+/// `of` non-zero-weight groups (hierarchical).
+public struct QuorumRequirement: Sendable, Equatable {
+  public let kind: QuorumKind
+  public let needed: Int
+  public let of: Int
+
+  public init(kind: QuorumKind, needed: Int, of: Int) {
+    self.kind = kind
+    self.needed = needed
+    self.of = of
   }
 }

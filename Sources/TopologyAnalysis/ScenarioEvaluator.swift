@@ -12,17 +12,15 @@ public struct EnsembleOutcome: Sendable {
   public let aliveVoters: Int
   /// Voters in all.
   public let totalVoters: Int
-  /// What a quorum needs, in words ("3 of 5 votes").
-  public let requirement: String
+  /// What a quorum needs.
+  public let requirement: QuorumRequirement
   /// For each member: whether it is up, and whether it serves clients.
   public let up: [Bool]
   public let serving: [Bool]
-  /// Why, in words.
-  public let reason: String
 }
 
 /// The state of an app in a scenario (`spec`: ok, degraded, unavailable, down).
-public enum AppStatus: String, Sendable {
+public enum AppStatus: String, Sendable, CaseIterable {
   /// Its preferred registry keeps a quorum it can reach.
   case ok
   /// Only a later registry does.
@@ -31,13 +29,42 @@ public enum AppStatus: String, Sendable {
   case unavailable
   /// The app's own datacenter failed.
   case down
+
+  /// Worse statuses are greater: ok < degraded < unavailable (`down` is the app's own loss).
+  public var severity: Int {
+    switch self {
+    case .ok: 0
+    case .degraded: 1
+    case .unavailable: 2
+    case .down: 3
+    }
+  }
+}
+
+/// Why an app can or cannot use one of its registries in a scenario.
+public enum RegistryState: Sendable, Equatable {
+  /// Some server of its connect string is reachable and serves.
+  case serving
+  /// The connect string lists nothing (`connect: local`, no member in the app's datacenter).
+  case nothingListed
+  /// The ensemble lost its quorum.
+  case noQuorum
+  /// The quorum is on another side of the partition (this side index).
+  case quorumElsewhere(side: Int)
+  /// The ensemble keeps its quorum, but no server of the connect string is reachable.
+  case listedUnreachable
+  /// Servers of the connect string are reachable but none serves (observers cut from the
+  /// quorum, for example).
+  case listedNotServing
 }
 
 /// One registry of an app in a scenario.
 public struct RegistryOutcome: Sendable {
   public let ensemble: Int
   /// Whether the app can reach a serving server of this registry.
-  public let usable: Bool
+  public var usable: Bool { state == .serving }
+  /// Why.
+  public let state: RegistryState
   /// Entries of the connect string in all, up and reachable, and serving.
   public let listed: Int
   public let reachable: Int
@@ -46,11 +73,17 @@ public struct RegistryOutcome: Sendable {
   public let unreachable: Int
   /// The client timing model for this registry.
   public let failover: FailoverModel
-  /// Why, in words.
-  public let reason: String
 
   /// Whether clients that were connected to a now unreachable server risk SESSION_EXPIRED.
+  /// Never when the registry is not usable: with no serving server there is no fail-over to
+  /// time, the app simply has no registry.
   public var expiryRisk: Bool { usable && unreachable > 0 && failover.risksExpiry(unreachable: unreachable) }
+
+  /// The probability of that expiry for a client on an unreachable server; 0 when no risk
+  /// applies (nothing unreachable, or the registry not usable).
+  public var expiryProbability: Double {
+    usable && unreachable > 0 ? failover.expiryProbability(unreachable: unreachable) : 0
+  }
 }
 
 /// What happens to an app in a scenario.
@@ -59,20 +92,29 @@ public struct AppOutcome: Sendable {
   public let status: AppStatus
   /// The registry it uses now, if any.
   public let activeRegistry: Int?
+  /// Every registry, in preference order.
   public let registries: [RegistryOutcome]
-  /// Why, in words.
-  public let reason: String
+
+  /// Whether some of its clients risk SESSION_EXPIRED while they fail over, on any registry it
+  /// can still use (with Dubbo multi-registry an app holds a session with every registry).
+  public var sessionExpiryRisk: Bool { status != .down && registries.contains { $0.expiryRisk } }
 }
 
-/// Evaluates scenarios against a validated topology.
+/// Evaluates scenarios against a validated topology: the one function that decides every
+/// (scenario, ensemble) and (scenario, app) outcome, for every command.
 public struct ScenarioEvaluator: Sendable {
   public let topology: ValidatedTopology
   let systems: [QuorumSystem]
+  /// Each app's connect list per registry (member indices), computed once.
+  let connectLists: [[[Int]]]
 
   /// Creates an evaluator.
   public init(_ topology: ValidatedTopology) {
     self.topology = topology
     self.systems = topology.ensembles.map(QuorumSystem.init)
+    self.connectLists = topology.apps.map { app in
+      app.registries.map { ConnectList.members(app: app, ensemble: topology.ensembles[$0], in: topology) }
+    }
   }
 
   /// The quorum system of an ensemble.
@@ -107,21 +149,10 @@ public struct ScenarioEvaluator: Sendable {
     let serving = e.members.indices.map { i in
       up[i] && quorumSide != nil && s.side(ofMachine: e.members[i].machine, in: t) == quorumSide
     }
-    let total = e.voters.count
-    let requirement = system.requirement(e)
-    let reason: String
-    if let side = quorumSide {
-      let sideText = s.isPartitioned ? " on the side of \(s.sideNames(t)[side].joined(separator: ", "))" : ""
-      reason = "keeps its quorum\(sideText): \(aliveOnQuorumSide) of \(total) voters up (needs \(requirement))"
-    } else if s.isPartitioned {
-      reason = "loses its quorum: no side holds \(requirement) (at most \(bestAlive) of \(total) voters on one side)"
-    } else {
-      reason = "loses its quorum: \(bestAlive) of \(total) voters up, needs \(requirement)"
-    }
     return EnsembleOutcome(
       ensemble: ei, quorum: quorumSide != nil, quorumSide: quorumSide,
-      aliveVoters: quorumSide != nil ? aliveOnQuorumSide : bestAlive, totalVoters: total,
-      requirement: requirement, up: up, serving: serving, reason: reason)
+      aliveVoters: quorumSide != nil ? aliveOnQuorumSide : bestAlive, totalVoters: e.voters.count,
+      requirement: system.requirement(e.quorum), up: up, serving: serving)
   }
 
   /// Evaluates one app, given the ensembles' outcomes.
@@ -135,50 +166,43 @@ public struct ScenarioEvaluator: Sendable {
     let app = t.apps[ai]
     let appSide = s.sides[app.datacenter]
     var registries: [RegistryOutcome] = []
-    for ei in app.registries {
+    for (r, ei) in app.registries.enumerated() {
       let e = t.ensembles[ei]
       let o = outcome(ei)
-      let list = ConnectList.members(app: app, ensemble: e, in: t)
+      let list = connectLists[ai][r]
       let reachable = list.filter { o.up[$0] && s.side(ofMachine: e.members[$0].machine, in: t) == appSide }
       let serving = reachable.filter { o.serving[$0] }
-      let model = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: list.count)
-      let reason: String
+      let state: RegistryState
       if list.isEmpty {
-        reason = "registry '\(e.name)' has no server in the app's connect string"
+        state = .nothingListed
       } else if !serving.isEmpty {
-        reason = "registry '\(e.name)' serves: \(serving.count) of \(list.count) listed servers reachable and serving"
+        state = .serving
       } else if !o.quorum {
-        reason = "registry '\(e.name)' \(o.reason)"
+        state = .noQuorum
       } else if let q = o.quorumSide, q != appSide {
-        reason = "registry '\(e.name)' holds its quorum on the other side of the partition"
+        state = .quorumElsewhere(side: q)
       } else if reachable.isEmpty {
-        reason =
-          "registry '\(e.name)' keeps its quorum, but none of the \(list.count) servers in the app's connect string is reachable"
+        state = .listedUnreachable
       } else {
-        reason = "registry '\(e.name)' serves, but not from the servers in the app's connect string"
+        state = .listedNotServing
       }
       registries.append(
         RegistryOutcome(
-          ensemble: ei, usable: !serving.isEmpty, listed: list.count, reachable: reachable.count,
+          ensemble: ei, state: state, listed: list.count, reachable: reachable.count,
           servingReachable: serving.count, unreachable: list.count - reachable.count,
-          failover: model, reason: reason))
+          failover: FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: list.count)))
     }
+    let status: AppStatus
+    let active: Int?
     if s.failedDatacenters.contains(app.datacenter) {
-      return AppOutcome(
-        app: ai, status: .down, activeRegistry: nil, registries: registries,
-        reason: "its own datacenter '\(t.datacenters[app.datacenter].name)' failed")
+      (status, active) = (.down, nil)
+    } else if let first = registries.first, first.usable {
+      (status, active) = (.ok, first.ensemble)
+    } else if let later = registries.first(where: \.usable) {
+      (status, active) = (.degraded, later.ensemble)
+    } else {
+      (status, active) = (.unavailable, nil)
     }
-    if let first = registries.first, first.usable {
-      return AppOutcome(
-        app: ai, status: .ok, activeRegistry: first.ensemble, registries: registries, reason: first.reason)
-    }
-    if let later = registries.first(where: \.usable) {
-      return AppOutcome(
-        app: ai, status: .degraded, activeRegistry: later.ensemble, registries: registries,
-        reason: "\(registries[0].reason); falls back to registry '\(t.ensembles[later.ensemble].name)'")
-    }
-    return AppOutcome(
-      app: ai, status: .unavailable, activeRegistry: nil, registries: registries,
-      reason: registries.map(\.reason).joined(separator: "; "))
+    return AppOutcome(app: ai, status: status, activeRegistry: active, registries: registries)
   }
 }

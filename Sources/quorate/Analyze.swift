@@ -3,6 +3,7 @@ import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
+import TopologyRendering
 
 extension Quorate {
   /// `quorate analyze`: quorum and failure tolerance of every ensemble and app.
@@ -55,7 +56,7 @@ extension Quorate {
       do {
         scenario = try FailureScenario.parse(fail: failures, isolate: isolated, partition: partition, in: t)
       } catch {
-        throw fail(error.description)
+        throw fail(AnalysisWording.scenarioError(error))
       }
       let result = ScenarioEvaluator(t).evaluate(scenario)
       switch format {

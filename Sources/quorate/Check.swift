@@ -2,6 +2,7 @@ import ArgumentParser
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyModel
+import TopologyRendering
 
 /// `check --format`.
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {

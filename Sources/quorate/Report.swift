@@ -3,6 +3,7 @@ import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
+import TopologyRendering
 
 extension Quorate {
   /// `quorate compare`: shared against independent clusters, per site.

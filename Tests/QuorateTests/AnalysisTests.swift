@@ -3,6 +3,7 @@ import Testing
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyModel
+import TopologyRendering
 
 func bundled(_ name: String) throws -> ValidatedTopology {
   let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/\(name).yaml"), encoding: .utf8)
@@ -47,7 +48,8 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     #expect(flat.toleratedMachineFailures == 4)
     #expect(grouped.toleratedMachineFailures == 3)
     #expect(flat.survivesAnyDatacenterFailure && grouped.survivesAnyDatacenterFailure)
-    #expect(grouped.requirement == "a weight majority in 2 of 3 groups")
+    #expect(grouped.requirement == QuorumRequirement(kind: .hierarchical, needed: 2, of: 3))
+    #expect(flat.requirement == QuorumRequirement(kind: .majority, needed: 5, of: 9))
   }
 
   @Test func specExample() throws {
@@ -93,7 +95,9 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     #expect(r.apps.map(\.status) == [.ok, .ok])
     let iso = ScenarioEvaluator(t).evaluate(try scenario(t, isolate: ["bj-a"]))
     #expect(iso.apps[0].status == .unavailable)
-    #expect(iso.apps[0].reason.contains("other side of the partition"))
+    // Cut off, bj-a's order-service sees the quorum on the other side (bj-b and sh-a hold 3 of 5).
+    #expect(iso.apps[0].registries[0].state == .quorumElsewhere(side: 0))
+    #expect(!iso.apps[0].sessionExpiryRisk)
   }
 
   @Test func fallbackRegistryMakesAnAppDegraded() throws {
@@ -144,7 +148,8 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     do {
       _ = try FailureScenario.parse(fail: fail, isolate: isolate, partition: partition, in: t)
     } catch {
-      #expect(error.description.contains(message), "\(error.description)")
+      let words = AnalysisWording.scenarioError(error)
+      #expect(words.contains(message), "\(words)")
     }
   }
 
@@ -162,7 +167,9 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
         worse.failedMachines.insert(Int.random(in: t.machines.indices, using: &rng))
         let okBefore = Set(ev.evaluate(s).apps.filter { $0.status == .ok }.map(\.app))
         let okAfter = Set(ev.evaluate(worse).apps.filter { $0.status == .ok }.map(\.app))
-        #expect(okAfter.isSubset(of: okBefore), "\(name): \(s.describe(t)) then \(worse.describe(t))")
+        #expect(
+          okAfter.isSubset(of: okBefore),
+          "\(name): \(AnalysisWording.scenario(s, t)) then \(AnalysisWording.scenario(worse, t))")
       }
     }
   }

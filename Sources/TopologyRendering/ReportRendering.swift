@@ -1,5 +1,6 @@
 public import TopologyAnalysis
 public import TopologyDiagnostics
+import TopologyEmitters
 public import TopologyModel
 
 /// Renders `compare` and the combined `report`.
@@ -190,7 +191,8 @@ public enum ReportRendering {
           ],
           analysis.ensembles.map { e in
             [
-              e.name, "\(e.quorum.rawValue) (\(e.requirement))", "\(e.voters)", "\(e.observers)",
+              e.name, "\(e.quorum.rawValue) (\(AnalysisWording.requirement(e.requirement)))", "\(e.voters)",
+              "\(e.observers)",
               "\(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")",
               e.criticalDatacenters.isEmpty ? "none" : e.criticalDatacenters.joined(separator: ", "),
               AnalysisRendering.setList(e.minimalBreakingDatacenterSets),

@@ -1,3 +1,4 @@
+import TopologyAnalysis
 public import TopologyDiagnostics
 public import TopologyModel
 

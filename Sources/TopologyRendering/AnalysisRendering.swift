@@ -1,5 +1,6 @@
 public import TopologyAnalysis
 public import TopologyDiagnostics
+import TopologyEmitters
 public import TopologyModel
 
 /// Renders `analyze` and `what-if` results as text or JSON.
@@ -41,7 +42,7 @@ public enum AnalysisRendering {
       ("quorumRule", .string(e.quorum.rawValue)),
       ("voters", .int(e.voters)),
       ("observers", .int(e.observers)),
-      ("requirement", .string(e.requirement)),
+      ("requirement", .string(AnalysisWording.requirement(e.requirement))),
       ("toleratedMachineFailures", .int(e.toleratedMachineFailures)),
       ("availability", availabilityJSON(AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t))),
       ("criticalDatacenters", .strings(e.criticalDatacenters)),
@@ -91,15 +92,15 @@ public enum AnalysisRendering {
         ("failoverBudgetMs", .int(m.budgetMs)),
       ])
     }
-    func outcomes(_ list: [(datacenter: String, outcome: AppOutcome)]) -> JSONValue {
+    func outcomes(_ list: [AppScenarioOutcome]) -> JSONValue {
       .array(
         list.map { item in
           .object([
             ("datacenter", .string(item.datacenter)),
             ("status", .string(item.outcome.status.rawValue)),
             ("registry", .optional(item.outcome.activeRegistry.map { t.ensembles[$0].name })),
-            ("expiryRisk", .bool(item.outcome.registries.contains { $0.expiryRisk })),
-            ("reason", .string(item.outcome.reason)),
+            ("expiryRisk", .bool(item.outcome.sessionExpiryRisk)),
+            ("reason", .string(AnalysisWording.appReason(item.outcome, item.scenario, t, ensemble: item.ensemble))),
           ])
         })
     }
@@ -140,7 +141,7 @@ public enum AnalysisRendering {
           "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
             + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")
         }.joined(separator: ", ") + "\n"
-      out += "  quorum needs:    \(e.requirement)\n"
+      out += "  quorum needs:    \(AnalysisWording.requirement(e.requirement))\n"
       out +=
         "  tolerates:       any \(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")\n"
       if let p = AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t) {
@@ -185,11 +186,14 @@ public enum AnalysisRendering {
       if app.registries.count > 1, let p = AvailabilityModel.anyRegistryProbability(app: app, in: t) {
         out += "  some registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
       }
-      for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)] {
+      for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)]
+      where !items.isEmpty {
         out += "  \(label):\n"
-        for (dc, o) in items {
-          let risk = o.registries.contains { $0.expiryRisk } ? "; sessions at risk during fail-over" : ""
-          out += "    \(dc): \(o.status.rawValue) (\(o.reason))\(risk)\n"
+        for item in items {
+          let o = item.outcome
+          let risk = o.sessionExpiryRisk ? "; sessions at risk during fail-over" : ""
+          out +=
+            "    \(item.datacenter): \(o.status.rawValue) (\(AnalysisWording.appReason(o, item.scenario, t, ensemble: item.ensemble)))\(risk)\n"
         }
       }
     }
@@ -198,13 +202,25 @@ public enum AnalysisRendering {
 
   // MARK: what-if
 
+  /// The JSON name of a registry state.
+  static func stateName(_ s: RegistryState) -> String {
+    switch s {
+    case .serving: "serving"
+    case .nothingListed: "nothing-listed"
+    case .noQuorum: "no-quorum"
+    case .quorumElsewhere: "quorum-on-other-side"
+    case .listedUnreachable: "listed-unreachable"
+    case .listedNotServing: "listed-not-serving"
+    }
+  }
+
   /// `what-if --format json`.
   public static func whatIfJSON(
     _ s: FailureScenario, _ r: (ensembles: [EnsembleOutcome], apps: [AppOutcome]), _ t: ValidatedTopology
   ) -> JSONValue {
     let sideNames = s.sideNames(t)
     let scenario = JSONValue.object([
-      ("description", .string(s.describe(t))),
+      ("description", .string(AnalysisWording.scenario(s, t))),
       ("failedDatacenters", .strings(s.failedDatacenters.sorted().map { t.datacenters[$0].name })),
       ("failedRacks", .strings(s.failedRacks.sorted().map { "\(t.datacenters[$0.datacenter].name)/\($0.rack)" })),
       ("failedMachines", .strings(s.failedMachines.sorted().map { t.machines[$0].name })),
@@ -218,12 +234,12 @@ public enum AnalysisRendering {
         ("side", o.quorumSide.map { .strings(sideNames[$0]) } ?? .null),
         ("aliveVoters", .int(o.aliveVoters)),
         ("totalVoters", .int(o.totalVoters)),
-        ("requirement", .string(o.requirement)),
+        ("requirement", .string(AnalysisWording.requirement(o.requirement))),
         (
           "serving", .strings(e.members.indices.filter { o.serving[$0] }.map { t.machines[e.members[$0].machine].name })
         ),
         ("down", .strings(e.members.indices.filter { !o.up[$0] }.map { t.machines[e.members[$0].machine].name })),
-        ("reason", .string(o.reason)),
+        ("reason", .string(AnalysisWording.ensembleReason(o, s, t))),
       ])
     }
     let apps: [JSONValue] = r.apps.map { o in
@@ -233,8 +249,8 @@ public enum AnalysisRendering {
         ("datacenter", .string(t.datacenters[app.datacenter].name)),
         ("status", .string(o.status.rawValue)),
         ("registry", .optional(o.activeRegistry.map { t.ensembles[$0].name })),
-        ("reason", .string(o.reason)),
-        ("sessionExpiryRisk", .bool(o.status != .down && o.registries.contains { $0.expiryRisk })),
+        ("reason", .string(AnalysisWording.appReason(o, s, t) { r.ensembles[$0] })),
+        ("sessionExpiryRisk", .bool(o.sessionExpiryRisk)),
         (
           "registries",
           .array(
@@ -253,13 +269,10 @@ public enum AnalysisRendering {
                 ("pingIntervalMs", .int(g.failover.pingIntervalMs)),
                 ("affectedClients", .double(g.listed > 0 ? Double(g.unreachable) / Double(g.listed) : 0)),
                 ("expiryRisk", .bool(g.expiryRisk)),
-                (
-                  "expiryProbability",
-                  .double(
-                    g.usable ? g.failover.expiryProbability(unreachable: g.unreachable) : (g.unreachable > 0 ? 1 : 0))
-                ),
+                ("expiryProbability", .double(g.expiryProbability)),
                 ("providerReregistrationDelayMs", g.expiryRisk ? .int(FailoverModel.dubboRetryPeriodMs) : .null),
-                ("reason", .string(g.reason)),
+                ("state", .string(stateName(g.state))),
+                ("reason", .string(AnalysisWording.registryReason(g, r.ensembles[g.ensemble], s, t))),
               ])
             })
         ),
@@ -272,16 +285,16 @@ public enum AnalysisRendering {
   public static func whatIfText(
     _ s: FailureScenario, _ r: (ensembles: [EnsembleOutcome], apps: [AppOutcome]), _ t: ValidatedTopology
   ) -> String {
-    var out = "What if \(s.describe(t))?\n\nensembles:\n"
+    var out = "What if \(AnalysisWording.scenario(s, t))?\n\nensembles:\n"
     for o in r.ensembles {
       let e = t.ensembles[o.ensemble]
-      out += "  \(o.quorum ? "QUORUM   " : "NO QUORUM") \(e.name): \(o.reason)\n"
+      out += "  \(o.quorum ? "QUORUM   " : "NO QUORUM") \(e.name): \(AnalysisWording.ensembleReason(o, s, t))\n"
     }
     if !r.apps.isEmpty { out += "\napps:\n" }
     for o in r.apps {
       let app = t.apps[o.app]
       out +=
-        "  \(o.status.rawValue.uppercased().padding(11)) \(app.name) (\(t.datacenters[app.datacenter].name)): \(o.reason)\n"
+        "  \(o.status.rawValue.uppercased().padding(11)) \(app.name) (\(t.datacenters[app.datacenter].name)): \(AnalysisWording.appReason(o, s, t) { r.ensembles[$0] })\n"
       guard o.status != .down else { continue }
       for g in o.registries where g.usable && g.unreachable > 0 {
         let f = g.failover
