@@ -11,8 +11,9 @@ public struct SiteDesign: Sendable {
   public let kind: Kind
   /// The ensemble's name, or nil for a proposal.
   public let ensemble: String?
-  /// What a proposal assumes (which machines, why), or why none can be built.
-  public let assumption: String?
+  /// Where the design comes from: the file (and which of the site's apps use it), a proposal,
+  /// or why none can be built.
+  public let origin: DesignOrigin
   /// Voters per datacenter name, in declaration order.
   public let voters: [(datacenter: String, count: Int)]
   /// Members in all (voters and observers): the machines it uses.
@@ -31,20 +32,64 @@ public struct SiteDesign: Sendable {
   /// P(quorum), when availabilities are set.
   public let availability: Double?
   /// For each other datacenter whose loss leaves the site's clients a fail-over that can
-  /// outlast their session: the datacenter, the worst case and the budget `T - R` (ms), and the
-  /// probability for a client on a lost server.
+  /// outlast their session (and the registry still serving them): the datacenter, the worst
+  /// case and the budget `T - R - P` (ms), and the probability for a client on a lost server.
   public let failoverRisks: [(datacenter: String, worstMs: Int, budgetMs: Int, probability: Double)]
   /// Only a shared ensemble registers every provider in one place.
   public var globallyUnique: Bool { kind == .shared }
+}
+
+/// Where a site design comes from.
+public enum DesignOrigin: Sendable, Equatable {
+  /// An ensemble of the file; `usedBy` names the site's apps that list it (empty when none do).
+  case declared(usedBy: [String])
+  /// A proposal: a majority of one voter on each of these machines (by name).
+  case proposed(machines: [String], datacenters: [String])
+  /// No datacenter has machines.
+  case noMachines
+  /// Only these datacenters have machines: two cannot survive losing either.
+  case onlyTwoDatacenters([String])
+  /// The site has too few machines for an independent ensemble of 3.
+  case tooFewMachines(site: String, machines: Int)
+
+  public var isDeclared: Bool { if case .declared = self { true } else { false } }
+}
+
+/// What `compare` advises for a site, and the fact that decides it.
+public enum Recommendation: Sendable, Equatable {
+  /// Neither design can be built; the site depends on these ensembles.
+  case neitherPossible(dependsOn: [String])
+  /// Only an independent ensemble can be built.
+  case independentOnly
+  /// The shared ensemble does not survive losing these datacenters: local first.
+  case independentFirst(sharedFragileTo: [String])
+  /// The shared ensemble does not survive losing these, and the site cannot hold its own.
+  case fixShared(fragileTo: [String])
+  /// The shared ensemble serves the site through anything only because the site holds a
+  /// majority of its votes: the other sites lose it with this one.
+  case spreadShared
+  /// Shared survives every other datacenter, but the site cut off loses it and has no machines
+  /// for a local one.
+  case sharedWithoutLocalFallback
+  /// Shared survives every single loss and the site being cut off.
+  case shared
+  /// Both, as the site's apps already use them (multi-registry).
+  case bothAsUsed
+  /// Both, through Dubbo multi-registry, local first.
+  case both
 }
 
 /// The shared and the independent design of one site, side by side.
 public struct SiteComparison: Sendable {
   public let site: String
   public let apps: [String]
+  /// Each app of the site with its registries in preference order, as the file writes them.
+  public let usage: [(app: String, registries: [String])]
   public let shared: SiteDesign
   public let independent: SiteDesign
-  public let recommendation: String
+  /// Whether some app of the site already lists both the shared and the independent ensemble.
+  public let multiRegistry: Bool
+  public let recommendation: Recommendation
 }
 
 /// Compares shared against independent clusters for every datacenter that hosts apps.
@@ -62,49 +107,65 @@ public enum Comparison {
   }
 
   public static func compare(_ t: ValidatedTopology) -> [SiteComparison] {
+    compare(t, evaluator: ScenarioEvaluator(t))
+  }
+
+  /// Compares, deciding every declared design's outcome for the site's apps with `evaluator`
+  /// (the same function `what-if`, `analyze` and `matrix` use: `connect: local` included).
+  public static func compare(_ t: ValidatedTopology, evaluator: ScenarioEvaluator) -> [SiteComparison] {
     let all = Set(t.datacenters.indices)
-    let sites = t.datacenters.indices.filter { d in t.apps.contains { $0.datacenter == d } }
+    var appsBySite: [Int: [Int]] = [:]
+    for (i, app) in t.apps.enumerated() { appsBySite[app.datacenter, default: []].append(i) }
+    let sites = appsBySite.keys.sorted()
     // Once for every site: which datacenters each ensemble's voters are in.
     let voterDCs = t.ensembles.map { e in Set(e.voters.map { t.machines[$0.machine].datacenter }) }
-    let spanning = t.ensembles.indices.filter { voterDCs[$0].count >= 2 }
     return sites.map { s in
-      let apps = t.apps.filter { $0.datacenter == s }
-      let used = Set(apps.flatMap(\.registries))
-      let inside = t.ensembles.indices.filter { voterDCs[$0] == [s] }
-      let sharedIndex = spanning.first { used.contains($0) } ?? spanning.first
-      let localIndex = inside.first { used.contains($0) } ?? inside.first
+      let apps = appsBySite[s] ?? []
+      // The site's registries in the order its apps prefer them.
+      var used: [Int] = []
+      for a in apps { for e in t.apps[a].registries where !used.contains(e) { used.append(e) } }
+      // Shared: stretched over datacenters (a remote ensemble inside one other site is neither).
+      let sharedIndex =
+        used.first { voterDCs[$0].count >= 2 } ?? t.ensembles.indices.first { voterDCs[$0].count >= 2 }
+      let localIndex = used.first { voterDCs[$0] == [s] } ?? t.ensembles.indices.first { voterDCs[$0] == [s] }
 
-      let shared: SiteDesign
-      if let i = sharedIndex {
-        shared = design(.shared, declared: t.ensembles[i], site: s, in: t, all: all)
-      } else {
-        shared = proposedShared(site: s, in: t, all: all)
-      }
-      let independent: SiteDesign
-      if let i = localIndex {
-        independent = design(.independent, declared: t.ensembles[i], site: s, in: t, all: all)
-      } else {
-        independent = proposedIndependent(site: s, in: t, all: all)
+      let shared =
+        sharedIndex.map { design(.shared, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator) }
+        ?? proposedShared(site: s, in: t, all: all)
+      let independent =
+        localIndex.map {
+          design(.independent, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator)
+        } ?? proposedIndependent(site: s, in: t, all: all)
+      let multi = apps.contains { a in
+        let r = t.apps[a].registries
+        return sharedIndex.map(r.contains) == true && localIndex.map(r.contains) == true
       }
       return SiteComparison(
-        site: t.datacenters[s].name, apps: apps.map(\.name), shared: shared,
-        independent: independent,
-        recommendation: recommend(
-          site: t.datacenters[s].name, shared: shared, independent: independent, apps: apps, in: t))
+        site: t.datacenters[s].name, apps: apps.map { t.apps[$0].name },
+        usage: apps.map { a in (t.apps[a].name, t.apps[a].registries.map { t.ensembles[$0].name }) },
+        shared: shared, independent: independent, multiRegistry: multi,
+        recommendation: recommend(shared: shared, independent: independent, apps: apps, multi: multi, in: t))
     }
   }
 
+  /// A design's facts for a site, its clients listing every member (`connect: all`), from its
+  /// votes alone: used for proposals, which no app uses yet.
   static func evaluate(
-    _ kind: SiteDesign.Kind, name: String?, assumption: String?, votes: Votes, members: Int,
-    site s: Int, in t: ValidatedTopology, all: Set<Int>, sessionBounds: (Int, Int) = (4000, 40_000)
+    _ kind: SiteDesign.Kind, name: String?, origin: DesignOrigin, votes: Votes, members: Int,
+    site s: Int, in t: ValidatedTopology, all: Set<Int>, sessionBounds: (Int, Int) = (4000, 40_000),
+    tickTimeMs: Int = 2000
   ) -> SiteDesign {
-    // The site's clients list every member (connect: all); the shortest requested session is
-    // the worst. Proposals assume ZooKeeper's default bounds (tickTime 2000ms: 4s to 40s).
+    // The site's clients list every member; the shortest requested session is the worst.
+    // Proposals assume ZooKeeper's default bounds (tickTime 2000ms: 4s to 40s).
     let requested = t.apps.filter { $0.datacenter == s }.map(\.requestedSessionTimeoutMs).min() ?? 60_000
     let negotiated = min(max(requested, sessionBounds.0), sessionBounds.1)
-    let model = FailoverModel(requestedMs: requested, negotiatedMs: negotiated, servers: votes.memberDC.count)
+    let model = FailoverModel(
+      requestedMs: requested, negotiatedMs: negotiated, servers: votes.memberDC.count, tickTimeMs: tickTimeMs)
+    let others = t.datacenters.indices.filter { $0 != s }
+    let survives = others.map { votes.quorum(among: all.subtracting([$0])) }
     var risks: [(String, Int, Int, Double)] = []
-    for d in t.datacenters.indices where d != s {
+    for (d, keeps) in zip(others, survives) where keeps {
+      // A loss that breaks the quorum is not a fail-over risk: there is nothing to fail over to.
       let k = votes.memberDC.filter { $0 == d }.count
       guard k >= 1, k < votes.memberDC.count, model.risksExpiry(unreachable: k) else { continue }
       risks.append(
@@ -113,16 +174,10 @@ public enum Comparison {
           model.expiryProbability(unreachable: k)
         ))
     }
-    var perDC: [(String, Int)] = []
-    for d in t.datacenters.indices {
-      let n = votes.memberDC.indices.filter { votes.memberDC[$0] == d && votes.system.memberGroup[$0] != nil }.count
-      if n > 0 { perDC.append((t.datacenters[d].name, n)) }
-    }
-    let others = t.datacenters.indices.filter { $0 != s }
     return SiteDesign(
-      kind: kind, ensemble: name, assumption: assumption, voters: perDC, machines: members,
+      kind: kind, ensemble: name, origin: origin, voters: perDC(votes, t), machines: members,
       exists: true, toleratedMachineFailures: votes.system.toleratedFailures,
-      survivesLossOf: others.map { (t.datacenters[$0].name, votes.quorum(among: all.subtracting([$0]))) },
+      survivesLossOf: zip(others, survives).map { (t.datacenters[$0.0].name, $0.1) },
       survivesSiteCutOff: votes.quorum(among: [s]),
       othersSurviveSiteLoss: votes.quorum(among: all.subtracting([s])),
       latency: LatencyModel.figures(
@@ -132,15 +187,60 @@ public enum Comparison {
       failoverRisks: risks)
   }
 
+  static func perDC(_ votes: Votes, _ t: ValidatedTopology) -> [(String, Int)] {
+    var out: [(String, Int)] = []
+    for d in t.datacenters.indices {
+      let n = votes.memberDC.indices.filter { votes.memberDC[$0] == d && votes.system.memberGroup[$0] != nil }.count
+      if n > 0 { out.append((t.datacenters[d].name, n)) }
+    }
+    return out
+  }
+
+  /// A declared ensemble: when apps of the site use it, whether the site keeps it and the
+  /// fail-over risks come from evaluating those apps (their own connect strings, `connect:
+  /// local` included) with the evaluator every command shares.
   static func design(
-    _ kind: SiteDesign.Kind, declared e: Ensemble, site s: Int, in t: ValidatedTopology, all: Set<Int>
+    _ kind: SiteDesign.Kind, declared ei: Int, site s: Int, apps: [Int], in t: ValidatedTopology, all: Set<Int>,
+    evaluator: ScenarioEvaluator
   ) -> SiteDesign {
+    let e = t.ensembles[ei]
     let votes = Votes(
-      system: QuorumSystem(e), memberDC: e.members.map { t.machines[$0.machine].datacenter },
+      system: evaluator.system(ei), memberDC: e.members.map { t.machines[$0.machine].datacenter },
       memberMachine: e.members.map(\.machine))
-    return evaluate(
-      kind, name: e.name, assumption: nil, votes: votes, members: e.members.count, site: s, in: t,
-      all: all, sessionBounds: (e.minSessionTimeoutMs, e.maxSessionTimeoutMs))
+    let users = apps.filter { t.apps[$0].registries.contains(ei) }
+    let base = evaluate(
+      kind, name: e.name, origin: .declared(usedBy: users.map { t.apps[$0].name }), votes: votes,
+      members: e.members.count, site: s, in: t, all: all,
+      sessionBounds: (e.minSessionTimeoutMs, e.maxSessionTimeoutMs), tickTimeMs: e.tickTimeMs)
+    guard !users.isEmpty else { return base }
+    func registry(_ a: Int, _ scenario: FailureScenario) -> RegistryOutcome? {
+      let o = evaluator.evaluate(app: a, scenario) { evaluator.evaluate(ensemble: $0, scenario) }
+      return o.registries.first { $0.ensemble == ei }
+    }
+    let others = t.datacenters.indices.filter { $0 != s }
+    var survives: [(String, Bool)] = []
+    var risks: [(String, Int, Int, Double)] = []
+    for d in others {
+      var scenario = FailureScenario(datacenterCount: t.datacenters.count)
+      scenario.failedDatacenters = [d]
+      let outcomes = users.compactMap { registry($0, scenario) }
+      survives.append((t.datacenters[d].name, outcomes.allSatisfy(\.usable)))
+      if let worst = outcomes.filter(\.expiryRisk).max(by: { $0.expiryProbability < $1.expiryProbability }) {
+        risks.append(
+          (
+            t.datacenters[d].name, worst.failover.worstCaseMs(unreachable: worst.unreachable), worst.failover.budgetMs,
+            worst.expiryProbability
+          ))
+      }
+    }
+    var cut = FailureScenario(datacenterCount: t.datacenters.count)
+    cut.sides[s] = 1
+    let keepsWhenCut = users.allSatisfy { registry($0, cut)?.usable == true }
+    return SiteDesign(
+      kind: kind, ensemble: e.name, origin: base.origin, voters: base.voters, machines: base.machines,
+      exists: true, toleratedMachineFailures: base.toleratedMachineFailures, survivesLossOf: survives,
+      survivesSiteCutOff: keepsWhenCut, othersSurviveSiteLoss: base.othersSurviveSiteLoss, latency: base.latency,
+      availability: base.availability, failoverRisks: risks)
   }
 
   static func majority(_ machines: [Int], in t: ValidatedTopology) -> Votes {
@@ -149,9 +249,11 @@ public enum Comparison {
       memberDC: machines.map { t.machines[$0].datacenter }, memberMachine: machines)
   }
 
-  static func impossible(_ kind: SiteDesign.Kind, _ why: String, site s: Int, in t: ValidatedTopology) -> SiteDesign {
+  static func impossible(_ kind: SiteDesign.Kind, _ why: DesignOrigin, site s: Int, in t: ValidatedTopology)
+    -> SiteDesign
+  {
     SiteDesign(
-      kind: kind, ensemble: nil, assumption: why, voters: [], machines: 0, exists: false,
+      kind: kind, ensemble: nil, origin: why, voters: [], machines: 0, exists: false,
       toleratedMachineFailures: -1,
       survivesLossOf: t.datacenters.indices.filter { $0 != s }.map { (t.datacenters[$0].name, false) },
       survivesSiteCutOff: false, othersSurviveSiteLoss: false,
@@ -167,23 +269,18 @@ public enum Comparison {
       (t.datacenters[$0].machines.count, -$0) > (t.datacenters[$1].machines.count, -$1)
     }
     guard withMachines.contains(s) || !others.isEmpty else {
-      return impossible(.shared, "no datacenter has machines", site: s, in: t)
+      return impossible(.shared, .noMachines, site: s, in: t)
     }
     var chosen = (withMachines.contains(s) ? [s] : []) + others
     chosen = Array(chosen.prefix(3))
     if chosen.count < 3 {
-      let names = chosen.map { "'\(t.datacenters[$0].name)'" }.joined(separator: " and ")
-      return impossible(
-        .shared,
-        "only \(names) have machines: an ensemble over two datacenters cannot survive losing either; add a third site with one tiebreaker voter (2+2+1)",
-        site: s, in: t)
+      return impossible(.shared, .onlyTwoDatacenters(chosen.map { t.datacenters[$0].name }), site: s, in: t)
     }
     let machines = chosen.map { t.datacenters[$0].machines[0] }
-    let picks = machines.map { t.machines[$0].name }
     return evaluate(
       .shared, name: nil,
-      assumption:
-        "proposed: 3 voters, one in each of \(chosen.map { "'\(t.datacenters[$0].name)'" }.joined(separator: ", ")) (on \(picks.joined(separator: ", "))): the smallest ensemble that survives any one datacenter",
+      origin: .proposed(
+        machines: machines.map { t.machines[$0].name }, datacenters: chosen.map { t.datacenters[$0].name }),
       votes: majority(machines, in: t), members: 3, site: s, in: t, all: all)
   }
 
@@ -192,64 +289,33 @@ public enum Comparison {
     let machines = t.datacenters[s].machines
     guard machines.count >= 3 else {
       return impossible(
-        .independent,
-        "'\(t.datacenters[s].name)' has \(machines.count) machine\(machines.count == 1 ? "" : "s"); an independent ensemble needs 3 to tolerate one failure",
-        site: s, in: t)
+        .independent, .tooFewMachines(site: t.datacenters[s].name, machines: machines.count), site: s, in: t)
     }
-    let picks = machines.prefix(3).map { t.machines[$0].name }
+    let picks = Array(machines.prefix(3))
     return evaluate(
       .independent, name: nil,
-      assumption:
-        "proposed: 3 voters on \(picks.joined(separator: ", ")) in '\(t.datacenters[s].name)' (own ports if they already serve another ensemble)",
-      votes: majority(Array(machines.prefix(3)), in: t), members: 3, site: s, in: t, all: all)
+      origin: .proposed(machines: picks.map { t.machines[$0].name }, datacenters: [t.datacenters[s].name]),
+      votes: majority(picks, in: t), members: 3, site: s, in: t, all: all)
   }
 
   static func recommend(
-    site: String, shared: SiteDesign, independent: SiteDesign, apps: [App], in t: ValidatedTopology
-  ) -> String {
+    shared: SiteDesign, independent: SiteDesign, apps: [Int], multi: Bool, in t: ValidatedTopology
+  ) -> Recommendation {
     if !shared.exists && !independent.exists {
-      let used = Set(apps.flatMap(\.registries)).sorted().map { ei -> String in
-        let e = t.ensembles[ei]
-        let dcs = Set(e.voters.map { t.machines[$0.machine].datacenter }).sorted().map { "'\(t.datacenters[$0].name)'" }
-        return "'\(e.name)' (voters in \(dcs.joined(separator: ", ")))"
+      var used: [String] = []
+      for a in apps {
+        for e in t.apps[a].registries where !used.contains(t.ensembles[e].name) { used.append(t.ensembles[e].name) }
       }
-      return "neither a shared nor an independent ensemble can be built from these datacenters; the apps depend on "
-        + used.joined(separator: ", ") + ", so '\(site)' has a registry only while those datacenters are reachable"
+      return .neitherPossible(dependsOn: used)
     }
-    if !shared.exists {
-      return "independent: \(shared.assumption ?? "no shared design")"
-    }
-    let fragile = shared.survivesLossOf.filter { !$0.survives }.map { "'\($0.datacenter)'" }.joined(separator: ", ")
+    if !shared.exists { return .independentOnly }
+    let fragile = shared.survivesLossOf.filter { !$0.survives }.map(\.datacenter)
     if !fragile.isEmpty {
-      if independent.exists {
-        return
-          "independent first: the shared ensemble does not survive losing \(fragile); keep the shared one second (Dubbo multi-registry) only for cross-site discovery"
-      }
-      return
-        "fix the shared ensemble: it does not survive losing \(fragile); spread its voters so that no datacenter holds a majority (2+2+1 over three datacenters). '\(site)' has too few machines for an independent one"
+      return independent.exists ? .independentFirst(sharedFragileTo: fragile) : .fixShared(fragileTo: fragile)
     }
-    if !shared.othersSurviveSiteLoss {
-      return
-        "the shared ensemble serves '\(site)' through anything only because '\(site)' holds a majority of its votes: every other site loses it with '\(site)'; spread its voters over three datacenters (2+2+1)"
-    }
-    if !independent.exists {
-      return
-        "shared: it survives losing any other datacenter; cut off, '\(site)' loses its registry (add machines there for a local fallback)"
-    }
-    if shared.survivesSiteCutOff {
-      return
-        "shared: it survives every single datacenter loss and the site being cut off, and keeps registrations globally unique"
-    }
-    let usesBoth = apps.allSatisfy { app in
-      app.registries.count >= 2
-        && app.registries.contains { t.ensembles[$0].name == independent.ensemble }
-        && app.registries.contains { t.ensembles[$0].name == shared.ensemble }
-    }
-    if usesBoth {
-      return
-        "both, as the apps already do: the independent ensemble keeps '\(site)' working when cut off, the shared one gives cross-site discovery"
-    }
-    return
-      "both (Dubbo multi-registry, local first): the shared ensemble survives any one datacenter and keeps registrations unique, but cut off, '\(site)' keeps only the independent one"
+    if !shared.othersSurviveSiteLoss { return .spreadShared }
+    if !independent.exists { return .sharedWithoutLocalFallback }
+    if shared.survivesSiteCutOff { return .shared }
+    return multi ? .bothAsUsed : .both
   }
 }

@@ -15,8 +15,81 @@ public enum ReportRendering {
   }
 
   static func name(_ d: SiteDesign) -> String {
-    if let e = d.ensemble { return "'\(e)'" }
+    if let e = d.ensemble {
+      if case .declared(let users) = d.origin, users.isEmpty { return "'\(e)' (declared, unused here)" }
+      return "'\(e)'"
+    }
     return d.exists ? "(proposed)" : "(none possible)"
+  }
+
+  static func quoted(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ", ") }
+
+  /// Where a design comes from, in words; nil for a declared ensemble the site's apps use.
+  static func origin(_ d: SiteDesign) -> String? {
+    switch d.origin {
+    case .declared(let users):
+      return users.isEmpty ? "'\(d.ensemble ?? "")' is declared, but no app of this site uses it" : nil
+    case .proposed(let machines, let dcs):
+      if d.kind == .shared {
+        return
+          "proposed: 3 voters, one in each of \(quoted(dcs)) (on \(machines.joined(separator: ", "))): the smallest ensemble that survives any one datacenter"
+      }
+      return
+        "proposed: 3 voters on \(machines.joined(separator: ", ")) in \(quoted(dcs)) (own ports if they already serve another ensemble)"
+    case .noMachines:
+      return "no datacenter has machines"
+    case .onlyTwoDatacenters(let dcs):
+      return
+        "only \(dcs.map { "'\($0)'" }.joined(separator: " and ")) have machines: an ensemble over two datacenters cannot survive losing either; add a third site with one tiebreaker voter (2+2+1)"
+    case .tooFewMachines(let site, let n):
+      return
+        "'\(site)' has \(AnalysisWording.count(n, "machine")); an independent ensemble needs 3 to tolerate one failure"
+    }
+  }
+
+  /// How the site's apps use their registries: "order-service: 'global'; payment-gateway:
+  /// 'sh-local', then 'global' (multi-registry)".
+  static func usage(_ c: SiteComparison) -> String {
+    c.usage.map { u in
+      "\(u.app): " + u.registries.map { "'\($0)'" }.joined(separator: ", then ")
+        + (u.registries.count > 1 ? " (multi-registry)" : "")
+    }.joined(separator: "; ")
+  }
+
+  /// The recommendation in words.
+  static func recommendation(_ c: SiteComparison) -> String {
+    let site = c.site
+    switch c.recommendation {
+    case .neitherPossible(let used):
+      return
+        "neither a shared nor an independent ensemble can be built from these datacenters; the apps depend on \(used.isEmpty ? "no registry" : quoted(used)), so '\(site)' has a registry only while those are reachable"
+    case .independentOnly:
+      return "independent: \(origin(c.shared) ?? "no shared design")"
+    case .independentFirst(let fragile):
+      let keep =
+        c.multiRegistry
+        ? "as the apps already do, keep the shared one second (Dubbo multi-registry) for cross-site discovery"
+        : "keep the shared one second (Dubbo multi-registry) only for cross-site discovery"
+      return "independent first: the shared ensemble does not survive losing \(quoted(fragile)) for '\(site)'; \(keep)"
+    case .fixShared(let fragile):
+      return
+        "fix the shared ensemble: '\(site)' loses it with \(quoted(fragile)); spread its voters so that no datacenter holds a majority (2+2+1 over three datacenters). '\(site)' has too few machines for an independent one"
+    case .spreadShared:
+      return
+        "the shared ensemble serves '\(site)' through anything only because '\(site)' holds a majority of its votes: every other site loses it with '\(site)'; spread its voters over three datacenters (2+2+1)"
+    case .sharedWithoutLocalFallback:
+      return
+        "shared: it survives losing any other datacenter; cut off, '\(site)' loses its registry (add machines there for a local fallback)"
+    case .shared:
+      return
+        "shared: it survives every single datacenter loss and the site being cut off, and keeps registrations globally unique"
+    case .bothAsUsed:
+      return
+        "both, as the apps already do: the independent ensemble keeps '\(site)' working when cut off, the shared one gives cross-site discovery"
+    case .both:
+      return
+        "both (Dubbo multi-registry, local first): the shared ensemble survives any one datacenter and keeps registrations unique, but cut off, '\(site)' keeps only the independent one"
+    }
   }
 
   /// The rows of the side-by-side table: label, shared, independent.
@@ -70,7 +143,9 @@ public enum ReportRendering {
     rows.append(("reads from '\(c.site)'", reads(s), reads(i)))
     rows.append(("quorum availability", availability(s), availability(i)))
     rows.append(("SESSION_EXPIRED risk in fail-over", failover(s), failover(i)))
-    rows.append(("globally unique registrations", yes(s.exists), i.exists ? "no (needs multi-registry)" : "-"))
+    let localUnique =
+      c.multiRegistry ? "no; the apps also register in the shared one (multi-registry)" : "no (needs multi-registry)"
+    rows.append(("globally unique registrations", yes(s.exists), i.exists ? localUnique : "-"))
     return rows
   }
 
@@ -80,15 +155,16 @@ public enum ReportRendering {
     var out = ""
     for c in comparisons {
       out += "site '\(c.site)' (apps: \(c.apps.joined(separator: ", ")))\n"
+      out += "  as written: \(usage(c))\n"
       let r = rows(c)
       let w0 = r.map(\.0.count).max() ?? 0
       let w1 = max(6, r.map(\.1.count).max() ?? 0)
       out += "  " + "".padding(w0) + "  " + "shared".padding(w1) + "  independent\n"
       for (label, a, b) in r { out += "  " + label.padding(w0) + "  " + a.padding(w1) + "  " + b + "\n" }
-      for d in [c.shared, c.independent] where d.assumption != nil {
-        out += "  \(d.kind.rawValue): \(d.assumption ?? "")\n"
+      for d in [c.shared, c.independent] {
+        if let words = origin(d) { out += "  \(d.kind.rawValue): \(words)\n" }
       }
-      out += "  recommendation: \(c.recommendation)\n\n"
+      out += "  recommendation: \(recommendation(c))\n\n"
     }
     return out
   }
@@ -99,7 +175,9 @@ public enum ReportRendering {
       .object([
         ("ensemble", .optional(d.ensemble)),
         ("exists", .bool(d.exists)),
-        ("assumption", .optional(d.assumption)),
+        ("declared", .bool(d.origin.isDeclared)),
+        ("usedBy", { if case .declared(let u) = d.origin { return .strings(u) } else { return .strings([]) } }()),
+        ("assumption", .optional(origin(d))),
         ("voters", .object(d.voters.map { ($0.datacenter, .int($0.count)) })),
         ("machines", .int(d.machines)),
         ("toleratedMachineFailures", .int(d.toleratedMachineFailures)),
@@ -136,8 +214,13 @@ public enum ReportRendering {
           comparisons.map { c in
             .object([
               ("site", .string(c.site)), ("apps", .strings(c.apps)),
+              (
+                "usage",
+                .array(c.usage.map { .object([("app", .string($0.app)), ("registries", .strings($0.registries))]) })
+              ),
+              ("multiRegistry", .bool(c.multiRegistry)),
               ("shared", design(c.shared)), ("independent", design(c.independent)),
-              ("recommendation", .string(c.recommendation)),
+              ("recommendation", .string(recommendation(c))),
             ])
           })
       )
@@ -223,12 +306,12 @@ public enum ReportRendering {
     if markdown {
       if comparisons.isEmpty { out += "No datacenter hosts apps.\n\n" }
       for c in comparisons {
-        out += "### Site \(c.site)\n\nApps: \(c.apps.joined(separator: ", ")).\n\n"
+        out += "### Site \(c.site)\n\nApps: \(c.apps.joined(separator: ", ")). As written: \(usage(c)).\n\n"
         out += markdownTable(["", "shared", "independent"], rows(c).map { [$0.0, $0.1, $0.2] }) + "\n"
-        for d in [c.shared, c.independent] where d.assumption != nil {
-          out += "- \(d.kind.rawValue): \(d.assumption ?? "")\n"
+        for d in [c.shared, c.independent] {
+          if let words = origin(d) { out += "- \(d.kind.rawValue): \(words)\n" }
         }
-        out += "- **Recommendation**: \(c.recommendation)\n\n"
+        out += "- **Recommendation**: \(recommendation(c))\n\n"
       }
     } else {
       out += compareText(comparisons)
