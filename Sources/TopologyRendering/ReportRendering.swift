@@ -234,6 +234,17 @@ public enum ReportRendering {
     return row(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(row).joined()
   }
 
+  /// `report --format json`: the same facts as the text, under one document.
+  public static func reportJSON(_ t: ValidatedTopology, diagnostics: [Diagnostic]) -> JSONValue {
+    .object([
+      ("topology", .string(t.name)),
+      ("diagnostics", .array(diagnostics.map(DiagnosticRenderer.json))),
+      ("analysis", AnalysisRendering.analyzeJSON(Analyzer.analyze(t), t)),
+      ("comparison", compareJSON(Comparison.compare(t))),
+      ("connect", ConnectStrings.json(t, apps: t.apps)),
+    ])
+  }
+
   /// The whole report: check, analyze, compare and connect, as text or Markdown.
   public static func report(
     _ t: ValidatedTopology, diagnostics: [Diagnostic], markdown: Bool

@@ -32,8 +32,14 @@ extension Quorate {
       var all: [Diagnostic] = []
       var sources: [SourceFile] = []
       var lines: [String] = []
+      var unreadable = false
       for path in files {
-        let source = try readSource(path)
+        // Every file that can be read is checked; one that cannot is reported and the exit
+        // code says so (2), after the others.
+        guard let source = try? readSource(path) else {
+          unreadable = true
+          continue
+        }
         sources.append(source)
         let result = TopologyLoader.load(source, limits: readLimits)
         var diagnostics = result.diagnostics
@@ -41,7 +47,7 @@ extension Quorate {
         all += diagnostics
         if let t = result.topology {
           lines.append(
-            "\(source.path): \(diagnostics.isEmpty ? "ok" : "valid") (\(plural(t.datacenters.count, "datacenter")), \(plural(t.machines.count, "machine")), \(plural(t.ensembles.count, "ensemble")), \(plural(t.apps.count, "app")))"
+            "\(source.path): valid (\(plural(t.datacenters.count, "datacenter")), \(plural(t.machines.count, "machine")), \(plural(t.ensembles.count, "ensemble")), \(plural(t.apps.count, "app")))"
           )
         }
       }
@@ -57,49 +63,10 @@ extension Quorate {
       case .github:
         out(DiagnosticRenderer.github(all))
       }
+      if unreadable { throw ExitCode(2) }
       if all.hasErrors || (strict && all.contains { $0.severity == .warning }) {
         throw ExitCode(1)
       }
-    }
-  }
-
-  /// `quorate explain`: what a diagnostic code means and how to fix it.
-  struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(
-      abstract: "Explain a diagnostic code, or list them all.")
-
-    @Argument(help: "A diagnostic code such as V207.")
-    var code: String?
-
-    @Flag(help: "Print every code.")
-    var all = false
-
-    @Option(help: "Output format with --all: text or markdown.")
-    var format: ExplainFormat = .text
-
-    enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
-      case text
-      case markdown
-    }
-
-    func validate() throws {
-      if code == nil && !all { throw ValidationError("give a code such as V207, or --all") }
-    }
-
-    func run() throws {
-      if all {
-        if format == .markdown {
-          out(DiagnosticCatalog.markdown())
-        } else {
-          for e in DiagnosticCatalog.all { out("\(e.code)  \(e.severity.rawValue)  \(e.title)\n") }
-        }
-        return
-      }
-      guard let code, let e = DiagnosticCatalog.entry(for: code) else {
-        let known = DiagnosticCatalog.all.map(\.code).joined(separator: ", ")
-        throw fail("unknown diagnostic code '\(code ?? "")'; known codes: \(known)")
-      }
-      out("\(e.code): \(e.title) (\(e.severity.rawValue))\n\n\(e.explanation)\n\nFix: \(e.fix).\n")
     }
   }
 }

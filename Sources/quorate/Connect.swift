@@ -21,7 +21,7 @@ extension Quorate {
     var format: OutputFormat = .text
 
     func run() throws {
-      let (_, t) = try loadValidated(file)
+      let (_, t) = try loadValidated(file, json: format == .json)
       var apps = t.apps
       if let app {
         guard let a = t.apps.first(where: { $0.name == app }) else {

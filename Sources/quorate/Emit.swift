@@ -3,6 +3,7 @@ import Foundation
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
+import TopologyRendering
 
 #if canImport(Glibc)
   import Glibc
@@ -34,6 +35,9 @@ extension Quorate {
     @Flag(help: "Write nothing; list (with a diff) every file that would change, exit 1 on drift.")
     var check = false
 
+    @Option(help: "Output format: text or json (what was, or would be, created, updated and removed).")
+    var format: OutputFormat = .text
+
     @Flag(help: "Replace files that were changed by hand or not written by quorate.")
     var force = false
 
@@ -56,7 +60,7 @@ extension Quorate {
     }
 
     func run() throws {
-      let (_, t) = try loadValidated(file)
+      let (_, t) = try loadValidated(file, json: format == .json)
       let files = EmitPlan.files(t, options: ServerConfigOptions(dataRoot: dataDir, dataLogRoot: dataLogDir))
       do {
         try emit(files)
@@ -69,7 +73,7 @@ extension Quorate {
       guard let folder = try SafeFolder.open(output, create: !check) else {
         // --check against a folder that does not exist: every file is missing.
         let plan = OutputPlan.make(files, manifest: nil) { _ in .missing }
-        out(plan.checkReport())
+        report(plan)
         if plan.hasDrift { throw ExitCode(1) }
         return
       }
@@ -93,7 +97,7 @@ extension Quorate {
         err("quorate: warning: ignoring '\(entry)' in \(EmitPlan.manifestName): not a path inside '\(output)'\n")
       }
       if check {
-        out(plan.checkReport())
+        report(plan)
         if plan.hasDrift || !plan.blocked.isEmpty { throw ExitCode(1) }
         return
       }
@@ -126,7 +130,15 @@ extension Quorate {
         throw ExitCode(2)
       }
       try write(plan, into: folder, manifestText: manifestText)
-      out(plan.summary(folder: output))
+      report(plan)
+    }
+
+    /// Prints what the plan did (or, with --check, would do).
+    private func report(_ plan: OutputPlan) {
+      switch format {
+      case .json: out(EmitRendering.json(plan, folder: output, check: check).rendered() + "\n")
+      case .text: out(check ? plan.checkReport() : plan.summary(folder: output))
+      }
     }
 
     /// Writes a plan so that a run killed at any point leaves every file as it was or complete,

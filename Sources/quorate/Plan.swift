@@ -44,7 +44,7 @@ extension Quorate {
     }
 
     func run() throws {
-      let (_, t) = try loadValidated(file)
+      let (_, t) = try loadValidated(file, json: format == .json)
       if let ensemble, t.ensembleIndex(ensemble) == nil {
         throw fail("no ensemble named '\(ensemble)'; ensembles: \(t.ensembles.map(\.name).joined(separator: ", "))")
       }

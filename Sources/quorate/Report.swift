@@ -6,20 +6,6 @@ import TopologyModel
 import TopologyRendering
 
 extension Quorate {
-  /// `quorate compare`: shared against independent clusters, per site.
-  struct Compare: ParsableCommand {
-    static let configuration = CommandConfiguration(
-      abstract: "Shared against independent ZooKeeper clusters, side by side, for every site.")
-
-    @OptionGroup var input: FileAndFormat
-
-    func run() throws {
-      try input.run(
-        text: { ReportRendering.compareText(Comparison.compare($0)) },
-        json: { ReportRendering.compareJSON(Comparison.compare($0)) })
-    }
-  }
-
   /// `quorate report`: everything about one topology in one document.
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,17 +16,22 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
-    @Option(help: "Output format: text or markdown.")
+    @Option(help: "Output format: text, markdown or json.")
     var format: ReportFormat = .text
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
       case text
       case markdown
+      case json
     }
 
     func run() throws {
-      let (result, t) = try loadValidated(file)
+      let (result, t) = try loadValidated(file, json: format == .json)
       let diagnostics = result.diagnostics + AnalysisLints.diagnostics(for: t)
+      if format == .json {
+        out(ReportRendering.reportJSON(t, diagnostics: diagnostics).rendered() + "\n")
+        return
+      }
       out(ReportRendering.report(t, diagnostics: diagnostics, markdown: format == .markdown))
     }
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyModel
 import TopologyYAML
@@ -121,17 +122,45 @@ func readSource(_ path: String) throws -> SourceFile {
   return SourceFile(path: path, bytes: [UInt8](data))
 }
 
-/// Loads a file through reading, decoding and validation; prints diagnostics on standard error
-/// and exits 1 when the topology has errors. Used by every command except `check`.
-func loadValidated(_ path: String, strict: Bool = false) throws -> (TopologyLoader.Result, ValidatedTopology) {
+/// Loads a file through reading, decoding and validation; when the topology has errors it
+/// prints the diagnostics and exits 1: as text on standard error, or, when the command was
+/// asked for JSON, as `check`'s JSON document on standard output (scripts get JSON either
+/// way). Used by every command except `check`.
+func loadValidated(_ path: String, json: Bool = false) throws -> (TopologyLoader.Result, ValidatedTopology) {
   let source = try readSource(path)
   let result = TopologyLoader.load(source, limits: readLimits)
   guard let topology = result.topology else {
-    let renderer = DiagnosticRenderer(color: useColor(fd: 2), sources: [source])
-    err(renderer.text(result.diagnostics))
+    if json {
+      out(DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path]))
+    } else {
+      let renderer = DiagnosticRenderer(color: useColor(fd: 2), sources: [source])
+      err(renderer.text(result.diagnostics))
+    }
     throw ExitCode(1)
   }
   return (result, topology)
+}
+
+/// `--fail-on degraded|unavailable|no-quorum` (repeatable), for `what-if` and `matrix`.
+struct GateOptions: ParsableArguments {
+  @Option(
+    name: .customLong("fail-on"),
+    help: ArgumentHelp(
+      "Exit 1 when some app outside the failed datacenters is degraded (or worse) or unavailable, or some ensemble has no quorum (repeatable).",
+      valueName: "degraded|unavailable|no-quorum"))
+  var failOnArguments: [GateArgument] = []
+
+  var failOn: [FailureGate] { failOnArguments.map(\.gate) }
+}
+
+/// A `--fail-on` value.
+struct GateArgument: ExpressibleByArgument {
+  let gate: FailureGate
+  init?(argument: String) {
+    guard let g = FailureGate(rawValue: argument) else { return nil }
+    gate = g
+  }
+  static var allValueStrings: [String] { FailureGate.allCases.map(\.rawValue) }
 }
 
 /// `--format` for commands whose output is text or JSON.
@@ -155,7 +184,7 @@ struct FileAndFormat: ParsableArguments {
 
   /// Loads the file and prints the text or the JSON the caller renders.
   func run(text: (ValidatedTopology) -> String, json: (ValidatedTopology) -> JSONValue) throws {
-    let (_, t) = try loadValidated(file)
+    let (_, t) = try loadValidated(file, json: format == .json)
     switch format {
     case .text: out(text(t))
     case .json: out(json(t).rendered() + "\n")

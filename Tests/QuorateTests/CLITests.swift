@@ -239,7 +239,7 @@ import TopologyDiagnostics
 }
 
 @Suite struct DocsTests {
-  @Test(arguments: ["check", "analyze", "compare", "what-if", "connect", "emit", "report", "explain"])
+  @Test(arguments: ["check", "analyze", "compare", "what-if", "matrix", "connect", "emit", "report", "plan", "explain"])
   func cliReferenceNamesEveryOption(command: String) throws {
     let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/cli.md"), encoding: .utf8)
     #expect(doc.contains("## \(command)"))

@@ -1,0 +1,20 @@
+import ArgumentParser
+import TopologyAnalysis
+import TopologyModel
+import TopologyRendering
+
+extension Quorate {
+  /// `quorate compare`: shared against independent clusters, per site.
+  struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Shared against independent ZooKeeper clusters, side by side, for every site.")
+
+    @OptionGroup var input: FileAndFormat
+
+    func run() throws {
+      try input.run(
+        text: { ReportRendering.compareText(Comparison.compare($0)) },
+        json: { ReportRendering.compareJSON(Comparison.compare($0)) })
+    }
+  }
+}

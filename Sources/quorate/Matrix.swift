@@ -1,0 +1,70 @@
+import ArgumentParser
+import TopologyAnalysis
+import TopologyDiagnostics
+import TopologyModel
+import TopologyRendering
+
+extension Quorate {
+  /// `quorate matrix`: every standard scenario against every ensemble and app.
+  struct Matrix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "The survival matrix: every datacenter lost, cut off, and every pair lost, against every ensemble and app.",
+      discussion: """
+        Rows are scenarios: every single datacenter lost, every single datacenter cut off from the \
+        rest, every pair of datacenters lost (--no-pairs leaves them out), and with --racks and \
+        --machines every rack and every machine lost. Columns are ensembles (quorum, and on which \
+        side of a cut) and apps (ok, degraded, unavailable, down).
+
+        Examples:
+          quorate matrix topo.yaml
+          quorate matrix topo.yaml --racks --format markdown > survival.md
+          quorate matrix topo.yaml --fail-on unavailable --fail-on no-quorum   # a CI gate
+        """)
+
+    @Argument(help: "The topology file ('-' reads standard input).")
+    var file: String
+
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
+    @Option(help: "Output format: text, markdown or json.")
+    var format: MatrixFormat = .text
+
+    enum MatrixFormat: String, ExpressibleByArgument, CaseIterable {
+      case text
+      case markdown
+      case json
+    }
+
+    @Flag(inversion: .prefixedNo, help: "Every pair of datacenters lost.")
+    var pairs = true
+
+    @Flag(help: "Add every rack lost.")
+    var racks = false
+
+    @Flag(help: "Add every machine lost.")
+    var machines = false
+
+    @OptionGroup var gates: GateOptions
+
+    func run() throws {
+      let (_, t) = try loadValidated(file, json: format == .json)
+      let rows = SurvivalMatrix.rows(
+        t, options: MatrixOptions(pairs: pairs, racks: racks, machines: machines), evaluator: ScenarioEvaluator(t))
+      switch format {
+      case .text: out(MatrixRendering.text(rows, t, gates: gates.failOn))
+      case .markdown: out(MatrixRendering.markdown(rows, t, gates: gates.failOn))
+      case .json: out(MatrixRendering.json(rows, t).rendered() + "\n")
+      }
+      let failing = rows.filter {
+        !FailureGate.tripped(gates.failOn, ensembles: $0.ensembles, apps: $0.apps).isEmpty
+      }
+      if !failing.isEmpty {
+        err(
+          "quorate: --fail-on \(gates.failOn.map(\.rawValue).joined(separator: ", ")): \(AnalysisWording.count(failing.count, "scenario")) \(failing.count == 1 ? "fails" : "fail") the gate\n"
+        )
+        throw ExitCode(1)
+      }
+    }
+  }
+}
