@@ -1,14 +1,6 @@
-/// Output formats for diagnostics.
-public enum DiagnosticFormat: String, Sendable, CaseIterable {
-  /// For people: a greppable header, the source line with an underline, notes and help.
-  case text
-  /// The contract for scripts (`spec/topology-format-v1.md`).
-  case json
-  /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
-  case github
-}
-
-/// Renders diagnostics in each ``DiagnosticFormat``. One model, several views.
+/// Renders diagnostics as text (a greppable header, the source line with an underline, notes
+/// and help), JSON (the contract for scripts) and GitHub Actions workflow commands. One model,
+/// several views.
 public struct DiagnosticRenderer: Sendable {
   /// Whether to use ANSI colours (only on a terminal, never with `NO_COLOR`).
   public var color: Bool

@@ -72,6 +72,7 @@ public enum AnalysisRendering {
             ])
           })
       ),
+      ("splitsComplete", .bool(e.splitsComplete)),
     ])
   }
 
@@ -131,10 +132,10 @@ public enum AnalysisRendering {
   /// `analyze` as text.
   public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
     var out =
-      "Topology '\(t.name)': \(t.datacenters.count) datacenters, \(t.machines.count) machines, \(t.ensembles.count) ensembles, \(t.apps.count) apps\n"
+      "Topology '\(t.name)': \(AnalysisWording.count(t.datacenters.count, "datacenter")), \(AnalysisWording.count(t.machines.count, "machine")), \(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n"
     for e in r.ensembles {
       out +=
-        "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(e.voters) voter\(e.voters == 1 ? "" : "s"), \(e.observers) observer\(e.observers == 1 ? "" : "s"))\n"
+        "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(AnalysisWording.count(e.voters, "voter")), \(AnalysisWording.count(e.observers, "observer")))\n"
       out +=
         "  placement:       "
         + e.placement.map {
@@ -143,7 +144,9 @@ public enum AnalysisRendering {
         }.joined(separator: ", ") + "\n"
       out += "  quorum needs:    \(AnalysisWording.requirement(e.requirement))\n"
       out +=
-        "  tolerates:       any \(e.toleratedMachineFailures) voter failure\(e.toleratedMachineFailures == 1 ? "" : "s")\n"
+        e.toleratedMachineFailures <= 0
+        ? "  tolerates:       no voter failure\n"
+        : "  tolerates:       any \(AnalysisWording.count(e.toleratedMachineFailures, "voter failure"))\n"
       if let p = AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t) {
         out += "  availability:    \(availabilityText(p))\n"
       }
@@ -157,7 +160,10 @@ public enum AnalysisRendering {
         out += e.rackSetsComplete ? "\n" : " (sets of up to 3 only)\n"
       }
       if !e.splits.isEmpty {
-        out += "  network splits:\n"
+        out +=
+          e.splitsComplete
+          ? "  network splits:\n"
+          : "  network splits (each datacenter cut off; \(e.placement.filter { $0.voters > 0 }.count) datacenters have too many two-way splits to list them all):\n"
         for s in e.splits {
           let a = s.sideA.joined(separator: ", ")
           let b = s.sideB.joined(separator: ", ")

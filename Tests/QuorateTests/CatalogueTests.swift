@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TopologyDiagnostics
+
+/// The rule list and the code catalogue, checked against each other (issue 8, item 8): every
+/// catalogued code is emitted by some code outside the catalogue, and every code has an example
+/// file with an accepted transcript (errors in `topologies/invalid`, warnings in
+/// `topologies/warnings`), or a stated reason why not.
+@Suite struct CatalogueTests {
+  /// Codes without an example file, and why.
+  static let statedReasons: [String: String] = [
+    "Y007": "a file over the 64 MiB limit is not committed; CLITests.hostileFilesEndInADiagnostic generates one"
+  ]
+
+  static let warningFiles: [String] = {
+    let dir = packageRoot.appendingPathComponent("topologies/warnings")
+    return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".yaml") }
+      .sorted()
+  }()
+
+  @Test func everyCodeIsEmittedSomewhere() throws {
+    let catalogue = try String(
+      contentsOf: packageRoot.appendingPathComponent("Sources/TopologyDiagnostics/DiagnosticCatalog.swift"),
+      encoding: .utf8)
+    // `public static let name = Entry(\n    code: "X000"` -> name for each code.
+    var names: [String: String] = [:]
+    let pattern = try NSRegularExpression(pattern: #"static let (\w+) = Entry\(\s*code: "([A-Z][0-9]{3})""#)
+    for m in pattern.matches(in: catalogue, range: NSRange(catalogue.startIndex..., in: catalogue)) {
+      let name = String(catalogue[Range(m.range(at: 1), in: catalogue)!])
+      let code = String(catalogue[Range(m.range(at: 2), in: catalogue)!])
+      names[code] = name
+    }
+    #expect(Set(names.keys) == Set(DiagnosticCatalog.all.map(\.code)), "every entry is in `all`")
+    var sources = ""
+    let enumerator = FileManager.default.enumerator(atPath: packageRoot.appendingPathComponent("Sources").path)
+    while let path = enumerator?.nextObject() as? String {
+      guard path.hasSuffix(".swift"), !path.hasSuffix("DiagnosticCatalog.swift") else { continue }
+      sources += try String(contentsOf: packageRoot.appendingPathComponent("Sources/\(path)"), encoding: .utf8)
+    }
+    for (code, name) in names.sorted(by: { $0.key < $1.key }) {
+      #expect(sources.contains("DiagnosticCatalog.\(name)"), "\(code) (\(name)) is catalogued but nothing emits it")
+    }
+  }
+
+  @Test func everyCodeHasAnExampleOrAReason() throws {
+    let invalid = (try? FileManager.default.contentsOfDirectory(
+      atPath: packageRoot.appendingPathComponent("topologies/invalid").path)) ?? []
+    let examples = Set((invalid + Self.warningFiles).filter { $0.hasSuffix(".yaml") }.map { String($0.prefix(4)) })
+    for e in DiagnosticCatalog.all {
+      #expect(
+        examples.contains(e.code) || Self.statedReasons[e.code] != nil, "\(e.code) has no example and no stated reason")
+      if e.severity == .warning { #expect(Self.warningFiles.contains { $0.hasPrefix(e.code) }, "\(e.code)") }
+    }
+  }
+
+  @Test(arguments: warningFiles)
+  func warningExamplePrintsExactlyItsTranscript(file: String) throws {
+    let yaml = "topologies/warnings/\(file)"
+    let expected = try String(
+      contentsOf: packageRoot.appendingPathComponent(yaml.replacingOccurrences(of: ".yaml", with: ".expected")),
+      encoding: .utf8)
+    let r = try quorate("check", yaml)
+    #expect(r.status == 0)
+    #expect(r.stdout == expected)
+    #expect(r.stdout.contains("warning[\(file.prefix(4))]"))
+    #expect(try quorate("check", yaml, "--strict").status == 1)
+  }
+}
