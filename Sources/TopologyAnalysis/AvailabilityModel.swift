@@ -143,24 +143,6 @@ public enum AvailabilityModel {
     p >= 1 ? 99 : -Glibc.log10(1 - p)
   }
 
-  /// A probability as a percentage with enough decimals to show its nines: `99.9996%`.
-  public static func percent(_ p: Double) -> String {
-    let decimals = max(2, min(9, Int(nines(p)) + 1))
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = Int((p * 100 * scale).rounded())
-    let whole = scaled / Int(scale)
-    var frac = String(scaled % Int(scale))
-    while frac.count < decimals { frac = "0" + frac }
-    return "\(whole).\(frac)%"
-  }
-
-  /// Nines with one decimal, for people: `5.4`.
-  public static func ninesText(_ p: Double) -> String {
-    let tenths = Int((nines(p) * 10).rounded())
-    return "\(tenths / 10).\(tenths % 10)"
-  }
-
   /// Expected downtime per year in seconds.
   public static func downtimePerYear(_ p: Double) -> Double { (1 - p) * 365.25 * 86400 }
 

@@ -26,13 +26,36 @@ public enum SurvivalGoal: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The goal as the command line writes it: `datacenter`, `rack`, `machines:N`.
   public var description: String {
     switch self {
-    case .datacenter: "the loss of any one datacenter"
-    case .rack: "the loss of any one rack"
-    case .machines(let n): "the loss of any \(n) machine\(n == 1 ? "" : "s")"
+    case .datacenter: "datacenter"
+    case .rack: "rack"
+    case .machines(let n): "machines:\(n)"
     }
   }
+}
+
+/// Why a plan looks as it does, or why none exists.
+public enum PlanNote: Sendable, Equatable {
+  /// Surviving a datacenter needs voters in three; only these have machines.
+  case needsThreeDatacenters(withMachines: [String])
+  /// Add a third site with one tiebreaker voter: 2 in each of these (or two datacenters).
+  case addTiebreakerSite(pair: [String])
+  /// `n` is the smallest odd count that tolerates the goal.
+  case smallestOddCount(voters: Int, tolerates: Int)
+  /// Fewer voters cannot be spread under the caps on these machines.
+  case fewerCannotBeSpread(voters: Int)
+  /// Machines without a rack count as racks of their own.
+  case racklessMachinesAreRacks
+  /// Observers where apps run without a voter.
+  case observersServeLocally
+  /// The goals need more voters than there are machines.
+  case needsMoreMachines(voters: Int, machines: Int)
+  /// No placement of at most this many voters meets the goals.
+  case noPlacement(maxVoters: Int)
+  /// The planned members share machines with other ensembles: these ports are free on all.
+  case ownPorts(client: Int, quorum: Int, election: Int)
 }
 
 /// A voter placement that meets the goals, or why none exists.
@@ -44,14 +67,18 @@ public struct PlanResult: Sendable {
   public let voters: [Int]
   public let observers: [Int]
   /// Why no plan exists, or notes on the plan.
-  public let explanation: [String]
+  public let explanation: [PlanNote]
+  /// Ports free on every planned member, when the default ones are taken there; nil when
+  /// 2181/2888/3888 (or the defaults of the file) are free.
+  public var ports: (client: Int, quorum: Int, election: Int)?
   /// Whether a plan was found.
   public var found: Bool { !voters.isEmpty }
   /// Voter failures the plan tolerates.
   public let toleratedFailures: Int
 
   public init(
-    name: String, goals: [SurvivalGoal], voters: [Int], observers: [Int], explanation: [String], toleratedFailures: Int
+    name: String, goals: [SurvivalGoal], voters: [Int], observers: [Int], explanation: [PlanNote],
+    toleratedFailures: Int
   ) {
     self.name = name
     self.goals = goals
@@ -76,16 +103,11 @@ public enum Planner {
     let needRack = goals.contains(.rack)
     let needMachines = goals.compactMap { if case .machines(let n) = $0 { n } else { nil } }.max() ?? 0
 
-    var notes: [String] = []
+    var notes: [PlanNote] = []
     if needDC && withMachines.count < 3 {
-      let names = withMachines.map { "'\(t.datacenters[$0].name)'" }.joined(separator: " and ")
-      notes.append(
-        "surviving the loss of any datacenter needs voters in at least three: only \(names.isEmpty ? "none" : names) \(withMachines.count == 1 ? "has" : "have") machines. With two datacenters one always holds at least half of the votes, so losing it loses the quorum."
-      )
-      let pair = withMachines.count == 2 ? "2 voters in each of \(names)" : "2 voters in each of two datacenters"
-      notes.append(
-        "add a third site with a single tiebreaker voter (the 2.5-datacenter pattern): \(pair) and 1 in the new site, which tolerates any one datacenter and 2 machines"
-      )
+      let names = withMachines.map { t.datacenters[$0].name }
+      notes.append(.needsThreeDatacenters(withMachines: names))
+      notes.append(.addTiebreakerSite(pair: withMachines.count == 2 ? names : []))
       return PlanResult(name: name, goals: goals, voters: [], observers: [], explanation: notes, toleratedFailures: -1)
     }
     var n = max(3, 2 * needMachines + 1)
@@ -103,30 +125,53 @@ public enum Planner {
           observers += t.datacenters[d].machines.filter { !chosen.contains($0) }.prefix(2)
         }
         if n == 2 * needMachines + 1 || n == 3 {
-          notes.append(
-            "\(n) voters is the smallest odd count that tolerates \((n - 1) / 2) failure\((n - 1) / 2 == 1 ? "" : "s")")
+          notes.append(.smallestOddCount(voters: n, tolerates: (n - 1) / 2))
         } else {
-          notes.append(
-            "fewer than \(n) voters cannot be spread so that no datacenter or rack holds a majority on these machines")
+          notes.append(.fewerCannotBeSpread(voters: n))
         }
-        if needRack && t.machines.contains(where: { $0.rack == nil }) {
-          notes.append("machines without a rack are counted as racks of their own")
-        }
-        if !observers.isEmpty {
-          notes.append("observers serve reads locally where apps run without a voter; they do not vote")
-        }
-        return PlanResult(
+        if needRack && t.machines.contains(where: { $0.rack == nil }) { notes.append(.racklessMachinesAreRacks) }
+        if !observers.isEmpty { notes.append(.observersServeLocally) }
+        var result = PlanResult(
           name: name, goals: goals, voters: chosen, observers: observers, explanation: notes, toleratedFailures: cap)
+        result.ports = freePorts(for: chosen + observers, replacing: existing, in: t)
+        if let p = result.ports {
+          result = PlanResult(
+            name: name, goals: goals, voters: chosen, observers: observers,
+            explanation: notes + [.ownPorts(client: p.client, quorum: p.quorum, election: p.election)],
+            toleratedFailures: cap)
+          result.ports = p
+        }
+        return result
       }
       n += 2
     }
     let available = t.machines.count
     notes.append(
       available < max(3, 2 * needMachines + 1)
-        ? "the goals need at least \(max(3, 2 * needMachines + 1)) voters, and the topology has \(available) machines"
-        : "no placement of at most \(maxVoters) voters meets the goals on these machines (raise --max-voters, or add machines in more datacenters and racks)"
-    )
+        ? .needsMoreMachines(voters: max(3, 2 * needMachines + 1), machines: available)
+        : .noPlacement(maxVoters: maxVoters))
     return PlanResult(name: name, goals: goals, voters: [], observers: [], explanation: notes, toleratedFailures: -1)
+  }
+
+  /// The lowest `2181+k`, `2888+k`, `3888+k` (k = 0, 1, ...) that no other ensemble binds on
+  /// any of these machines, or nil when no other ensemble uses them (the file's defaults are
+  /// then free). An ensemble being replaced (`--ensemble` naming an existing one) does not count.
+  static func freePorts(for machines: [Int], replacing: Ensemble?, in t: ValidatedTopology)
+    -> (client: Int, quorum: Int, election: Int)?
+  {
+    let mine = Set(machines)
+    var taken: Set<Int> = []
+    for e in t.ensembles where e.name != replacing?.name {
+      for m in e.members where mine.contains(m.machine) {
+        taken.formUnion([m.clientPort, m.quorumPort, m.electionPort])
+      }
+    }
+    guard !taken.isEmpty else { return nil }
+    for k in 0..<1000 {
+      let ports = (client: 2181 + k, quorum: 2888 + k, election: 3888 + k)
+      if taken.isDisjoint(with: [ports.client, ports.quorum, ports.election]) { return ports }
+    }
+    return nil
   }
 
   /// Balanced greedy filling under per-datacenter and per-rack caps. Racks nest inside

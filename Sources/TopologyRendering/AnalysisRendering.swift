@@ -33,7 +33,7 @@ public enum AnalysisRendering {
     let downtime =
       seconds >= 3600
       ? "\(seconds / 3600)h\(seconds % 3600 / 60)m" : (seconds >= 60 ? "\(seconds / 60)m" : "\(seconds)s")
-    return "\(AvailabilityModel.percent(p)) (\(AvailabilityModel.ninesText(p)) nines, about \(downtime) down a year)"
+    return "\(AvailabilityWording.percent(p)) (\(AvailabilityWording.nines(p)) nines, about \(downtime) down a year)"
   }
 
   static func ensembleJSON(_ e: EnsembleReport, _ t: ValidatedTopology) -> JSONValue {

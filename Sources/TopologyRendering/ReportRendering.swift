@@ -130,7 +130,7 @@ public enum ReportRendering {
     func availability(_ d: SiteDesign) -> String {
       guard d.exists else { return "-" }
       guard let p = d.availability else { return "not set" }
-      return "\(AvailabilityModel.percent(p)) (\(AvailabilityModel.ninesText(p)) nines)"
+      return "\(AvailabilityWording.percent(p)) (\(AvailabilityWording.nines(p)) nines)"
     }
     func failover(_ d: SiteDesign) -> String {
       guard d.exists else { return "-" }

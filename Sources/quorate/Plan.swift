@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyModel
+import TopologyRendering
 
 extension Quorate {
   /// `quorate plan`: the smallest voter placement that meets survival goals.
@@ -29,6 +31,9 @@ extension Quorate {
     @Option(help: "The most voters to consider.")
     var maxVoters: Int = 9
 
+    @Option(help: "Write the whole topology with the planned ensemble added to this file.")
+    var output: String?
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -44,57 +49,64 @@ extension Quorate {
     }
 
     func run() throws {
-      let (_, t) = try loadValidated(file, json: format == .json)
-      if let ensemble, t.ensembleIndex(ensemble) == nil {
-        throw fail("no ensemble named '\(ensemble)'; ensembles: \(t.ensembles.map(\.name).joined(separator: ", "))")
+      let (result, t) = try loadValidated(file, json: format == .json)
+      if output != nil, let ensemble, t.ensembleIndex(ensemble) != nil {
+        throw fail(
+          "--output adds a new ensemble, and '\(ensemble)' exists; give --ensemble a new name, then point the apps at it"
+        )
       }
       let r = Planner.plan(t, ensemble: ensemble, goals: goals, maxVoters: maxVoters)
       let verified = Planner.verify(r, in: t)
-      let names = { (ms: [Int]) in ms.map { t.machines[$0].name } }
-      var snippet = ""
-      if r.found {
-        snippet = "ensembles:\n  \(r.name):\n    voters: [\(names(r.voters).joined(separator: ", "))]\n"
-        if !r.observers.isEmpty { snippet += "    observers: [\(names(r.observers).joined(separator: ", "))]\n" }
-      }
       switch format {
-      case .json:
-        out(
-          JSONValue.object([
-            ("ensemble", .string(r.name)),
-            ("goals", .strings(r.goals.map(\.description))),
-            ("found", .bool(r.found)),
-            ("voters", .strings(names(r.voters))),
-            ("observers", .strings(names(r.observers))),
-            ("toleratedMachineFailures", r.found ? .int(r.toleratedFailures) : .null),
-            ("verified", .bool(verified)),
-            ("explanation", .strings(r.explanation)),
-            ("yaml", r.found ? .string(snippet) : .null),
-          ]).rendered() + "\n")
-      case .text:
-        var text = "Plan for '\(r.name)' to survive \(r.goals.map(\.description).joined(separator: " and ")):\n"
-        if r.found {
-          var perDC: [(String, [String])] = []
-          for d in t.datacenters.indices {
-            let here = r.voters.filter { t.machines[$0].datacenter == d }
-            if !here.isEmpty { perDC.append((t.datacenters[d].name, names(here))) }
-          }
-          text +=
-            "  voters (\(r.voters.count)): "
-            + perDC.map { "\($0.0) \($0.1.count) (\($0.1.joined(separator: ", ")))" }.joined(separator: ", ") + "\n"
-          if !r.observers.isEmpty { text += "  observers: \(names(r.observers).joined(separator: ", "))\n" }
-          text +=
-            "  tolerates any \(r.toleratedFailures) voter failure\(r.toleratedFailures == 1 ? "" : "s"); goals \(verified ? "checked with the quorum engine" : "NOT met")\n"
-        } else {
-          text += "  no placement exists\n"
-        }
-        for note in r.explanation { text += "  note: \(note)\n" }
-        if r.found {
-          text +=
-            "\nPaste into the topology (give it its own ports if these machines serve another ensemble):\n\n" + snippet
-        }
-        out(text)
+      case .json: out(PlanRendering.json(r, t, verified: verified).rendered() + "\n")
+      case .text: out(PlanRendering.text(r, t, verified: verified))
+      }
+      if let output, r.found {
+        try writeTopology(with: r, t, source: result.source, to: output)
+        if format == .text { out("\nwrote \(output): the topology with '\(r.name)' added\n") }
       }
       if !r.found { throw ExitCode(1) }
+    }
+
+    /// The source text with the planned ensemble added at the end of `ensembles:`, written
+    /// atomically, then read back: it must load without errors.
+    func writeTopology(with r: PlanResult, _ t: ValidatedTopology, source: SourceFile, to path: String) throws {
+      let text = String(decoding: source.bytes, as: UTF8.self)
+      var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      guard let start = lines.firstIndex(where: { $0.hasPrefix("ensembles:") }) else {
+        throw fail("cannot find a top-level 'ensembles:' line in '\(source.path)' to add the plan to")
+      }
+      // The block ends at the next top-level key; entries are indented as the first one is.
+      var end = start + 1
+      var indent = 2
+      var sawEntry = false
+      while end < lines.count {
+        let line = lines[end]
+        let trimmed = line.drop { $0 == " " }
+        if !trimmed.isEmpty && !trimmed.hasPrefix("#") {
+          let spaces = line.count - trimmed.count
+          if spaces == 0 { break }
+          if !sawEntry {
+            indent = spaces
+            sawEntry = true
+          }
+        }
+        end += 1
+      }
+      while end > start + 1 && lines[end - 1].allSatisfy({ $0 == " " }) { end -= 1 }
+      let block = PlanRendering.ensembleYAML(r, t, indent: indent).split(separator: "\n").map(String.init)
+      lines.insert(contentsOf: block, at: end)
+      let written = lines.joined(separator: "\n")
+      let check = TopologyLoader.load(SourceFile(path: path, text: written), limits: readLimits)
+      guard check.topology != nil else {
+        throw fail("the topology with the plan added does not validate; nothing was written")
+      }
+      let url = URL(fileURLWithPath: path)
+      do {
+        try Data(written.utf8).write(to: url, options: .atomic)
+      } catch {
+        throw fail("cannot write '\(path)': \((error as NSError).localizedDescription)")
+      }
     }
   }
 }

@@ -43,8 +43,9 @@ import TopologyDiagnostics
   }
 
   @Test func everyCodeHasAnExampleOrAReason() throws {
-    let invalid = (try? FileManager.default.contentsOfDirectory(
-      atPath: packageRoot.appendingPathComponent("topologies/invalid").path)) ?? []
+    let invalid =
+      (try? FileManager.default.contentsOfDirectory(
+        atPath: packageRoot.appendingPathComponent("topologies/invalid").path)) ?? []
     let examples = Set((invalid + Self.warningFiles).filter { $0.hasSuffix(".yaml") }.map { String($0.prefix(4)) })
     for e in DiagnosticCatalog.all {
       #expect(
