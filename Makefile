@@ -5,8 +5,9 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PACKAGES := libyaml-dev pkg-config
 # The tests run real ZooKeeper servers, ZooKeeper's own quorum code (zookeeper.jar, on the
-# JDK) and a real client (python3-kazoo under /usr/bin/python3).
-TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless
+# JDK) and a real client (python3-kazoo under /usr/bin/python3); they render quorate's SVG
+# with rsvg-convert, its DOT with graphviz, and its HTML report in headless Chromium.
+TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless librsvg2-bin graphviz chromium fonts-dejavu-core
 TOPOLOGY ?= topologies/payments-prod.yaml
 
 .PHONY: run test build release deps test-deps docs check-topologies contract bench lint format clean

@@ -16,12 +16,13 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
-    @Option(help: "Output format: text, markdown or json.")
+    @Option(help: "Output format: text, markdown, html (one self-contained page) or json.")
     var format: ReportFormat = .text
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
       case text
       case markdown
+      case html
       case json
     }
 
@@ -30,6 +31,10 @@ extension Quorate {
       let diagnostics = result.diagnostics + AnalysisLints.diagnostics(for: t)
       if format == .json {
         out(ReportRendering.reportJSON(t, diagnostics: diagnostics).rendered() + "\n")
+        return
+      }
+      if format == .html {
+        out(HTMLRendering.report(t, diagnostics: diagnostics))
         return
       }
       out(ReportRendering.report(t, diagnostics: diagnostics, markdown: format == .markdown))
