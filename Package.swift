@@ -47,10 +47,18 @@ let package = Package(
       dependencies: ["TopologyModel", "TopologyAnalysis", "TopologyDiagnostics"],
       swiftSettings: swiftSettings
     ),
+    // Existing configuration read back: zoo.cfg files into a topology (quorate import).
+    .target(
+      name: "TopologyImport",
+      dependencies: ["TopologyModel", "TopologyDiagnostics"],
+      swiftSettings: swiftSettings
+    ),
     // Every word and number a command prints (text, Markdown, JSON) over the engine's facts.
     .target(
       name: "TopologyRendering",
-      dependencies: ["TopologyModel", "TopologyAnalysis", "TopologyDiagnostics", "TopologyEmitters"],
+      dependencies: [
+        "TopologyModel", "TopologyAnalysis", "TopologyDiagnostics", "TopologyEmitters", "TopologyImport",
+      ],
       swiftSettings: swiftSettings
     ),
 
@@ -59,7 +67,7 @@ let package = Package(
       name: "quorate",
       dependencies: [
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
-        "TopologyEmitters", "TopologyRendering",
+        "TopologyEmitters", "TopologyRendering", "TopologyImport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
@@ -80,7 +88,7 @@ let package = Package(
       name: "QuorateTests",
       dependencies: [
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
-        "TopologyEmitters", "TopologyRendering", "quorate",
+        "TopologyEmitters", "TopologyRendering", "TopologyImport", "quorate",
       ],
       exclude: ["Oracle", "Golden"],
       swiftSettings: swiftSettings

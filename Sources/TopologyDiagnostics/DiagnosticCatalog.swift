@@ -355,6 +355,33 @@ public enum DiagnosticCatalog {
     fix: "raise the session timeout (and maxSessionTimeout), or use `connect: local` so "
       + "remote servers are not in the connect string")
 
+  // MARK: I: import (zoo.cfg files read by `quorate import`)
+
+  public static let importUnreadable = Entry(
+    code: "I501", severity: .error, title: "zoo.cfg line quorate cannot read",
+    explanation: "A `server.N` line must be `host:quorumPort:electionPort[:participant|observer]` "
+      + "with an optional `;[clientHost:]clientPort`, IPv6 hosts in brackets, as ZooKeeper's "
+      + "`QuorumPeer.QuorumServer` parses it. A file without any `server.N` line describes no "
+      + "ensemble.",
+    fix: "fix the line as ZooKeeper would need it, or leave the file out")
+  public static let importServerListsDisagree = Entry(
+    code: "I502", severity: .error, title: "files of one ensemble disagree on its servers",
+    explanation: "Two files share a server (the same host and quorum port) but list different "
+      + "servers, ids, ports or roles: a rolling change that did not reach every member. quorate "
+      + "does not guess which list is right, and imports nothing.",
+    fix: "make every member's file list the same servers (or import the files of each state apart)")
+  public static let importUnassigned = Entry(
+    code: "I503", severity: .warning, title: "host not placed by --map",
+    explanation: "A host that matches no `--map HOST_GLOB=DATACENTER[/RACK]` goes to a datacenter "
+      + "named `unassigned`, so the analysis cannot tell which datacenter failures it survives.",
+    fix: "add a --map for it, such as --map '10.1.*=bj-a'")
+  public static let importMultiAddress = Entry(
+    code: "I504", severity: .warning, title: "server with several addresses",
+    explanation: "ZooKeeper 3.6+ accepts several `|`-separated addresses per server "
+      + "(multiAddress.enabled); the topology format has one host per machine, so only the first "
+      + "is imported.",
+    fix: "check that the first address is the one to plan with")
+
   /// Every entry, in code order.
   public static let all: [Entry] = [
     yamlSyntax, invalidEncoding, duplicateKey, multipleDocuments, unknownTag, undefinedAlias,
@@ -370,6 +397,7 @@ public enum DiagnosticCatalog {
     evenVoters, fewVoters, majorityInOneDatacenter, twoDatacenters, sessionClamped,
     localTooFew, repeatedRegistry, dubboSessionNotCarried, dubboTrackerWidensLocal, dubboInstanceSession,
     failoverRisk,
+    importUnreadable, importServerListsDisagree, importUnassigned, importMultiAddress,
   ]
 
   /// The entry for a code, case-insensitively.

@@ -9,7 +9,11 @@ import TopologyDiagnostics
 @Suite struct CatalogueTests {
   /// Codes without an example file, and why.
   static let statedReasons: [String: String] = [
-    "Y007": "a file over the 64 MiB limit is not committed; CLITests.hostileFilesEndInADiagnostic generates one"
+    "Y007": "a file over the 64 MiB limit is not committed; CLITests.hostileFilesEndInADiagnostic generates one",
+    "I501": "import reads zoo.cfg files, not topologies: ImportTests.unplacedHostsAndBadLines",
+    "I502": "import reads zoo.cfg files, not topologies: ImportTests.disagreeingFilesAreReportedNotMerged",
+    "I503": "import reads zoo.cfg files, not topologies: ImportTests.unplacedHostsAndBadLines",
+    "I504": "import reads zoo.cfg files, not topologies: a server line with several '|' addresses",
   ]
 
   static let warningFiles: [String] = {
@@ -50,7 +54,9 @@ import TopologyDiagnostics
     for e in DiagnosticCatalog.all {
       #expect(
         examples.contains(e.code) || Self.statedReasons[e.code] != nil, "\(e.code) has no example and no stated reason")
-      if e.severity == .warning { #expect(Self.warningFiles.contains { $0.hasPrefix(e.code) }, "\(e.code)") }
+      if e.severity == .warning && Self.statedReasons[e.code] == nil {
+        #expect(Self.warningFiles.contains { $0.hasPrefix(e.code) }, "\(e.code)")
+      }
     }
   }
 
