@@ -382,6 +382,26 @@ public enum DiagnosticCatalog {
       + "is imported.",
     fix: "check that the first address is the one to plan with")
 
+  // MARK: P: probe (live servers against the plan)
+
+  public static let probeServerList = Entry(
+    code: "P601", severity: .error, title: "member answers with another server list",
+    explanation: "The member's `conf` reports `server.N` lines other than the ones the topology "
+      + "gives its ensemble: it was started from another configuration (an old file, a rolling "
+      + "change that did not reach it), and its idea of the quorum differs from the plan's.",
+    fix: "emit the configuration again and restart the member from it, or fix the topology")
+  public static let probeNotServing = Entry(
+    code: "P602", severity: .error, title: "member is down or not serving",
+    explanation: "The member did not answer `srvr` within the timeout (down, frozen, or "
+      + "unreachable), refused the connection, or answered that it is not serving (no quorum, "
+      + "still electing) or only read-only.",
+    fix: "look at the member's log and host; probe again once it is back")
+  public static let probeRole = Entry(
+    code: "P603", severity: .error, title: "member runs in another role than planned",
+    explanation: "A planned voter answers as an observer (or the other way round), or a member "
+      + "runs standalone: its configuration is not the one the topology describes.",
+    fix: "emit the configuration again and restart the member from it")
+
   /// Every entry, in code order.
   public static let all: [Entry] = [
     yamlSyntax, invalidEncoding, duplicateKey, multipleDocuments, unknownTag, undefinedAlias,
@@ -398,6 +418,7 @@ public enum DiagnosticCatalog {
     localTooFew, repeatedRegistry, dubboSessionNotCarried, dubboTrackerWidensLocal, dubboInstanceSession,
     failoverRisk,
     importUnreadable, importServerListsDisagree, importUnassigned, importMultiAddress,
+    probeServerList, probeNotServing, probeRole,
   ]
 
   /// The entry for a code, case-insensitively.

@@ -14,6 +14,9 @@ import TopologyDiagnostics
     "I502": "import reads zoo.cfg files, not topologies: ImportTests.disagreeingFilesAreReportedNotMerged",
     "I503": "import reads zoo.cfg files, not topologies: ImportTests.unplacedHostsAndBadLines",
     "I504": "import reads zoo.cfg files, not topologies: a server line with several '|' addresses",
+    "P601": "probe reads live servers: Tests/e2e/zookeeper_e2e.py restarts one from another server list",
+    "P602": "probe reads live servers: the end-to-end test kills and freezes members",
+    "P603": "probe reads live servers: ProbeJudgementTests feeds it a voter answering as observer",
   ]
 
   static let warningFiles: [String] = {

@@ -409,6 +409,68 @@ def main():
             passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
             cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90,
                              "the ensemble to recover")
+        # probe against the live ensemble: healthy, a killed member, a frozen one, one started
+        # from another server list.
+        def probe(*args):
+            started = time.monotonic()
+            run = subprocess.run([quorate, "probe", TOPOLOGY, "--format", "json", *args], capture_output=True, text=True)
+            return run.returncode, json.loads(run.stdout), time.monotonic() - started
+
+        def modes_of(doc):
+            return {m["machine"]: m["mode"] for m in doc["ensembles"][0]["members"]}
+
+        code, doc, _ = probe()
+        ens = doc["ensembles"][0]
+        ok = (code == 0 and ens["quorum"] and ens["leader"] is not None and ens["liveToleratedFailures"] == 2
+              and sorted(modes_of(doc).values()) == ["follower"] * 4 + ["leader"] and not doc["diagnostics"])
+        log(f"probe, healthy: exit {code}, modes {modes_of(doc)}, tolerates {ens['liveToleratedFailures']} more: {'agree' if ok else 'DISAGREE'}")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+
+        cluster.kill("a1")
+        cluster.wait_for(lambda ms: sorted(str(v) for k, v in ms.items() if k != "a1") == ["follower"] * 3 + ["leader"], 60,
+                         "the others to serve without a1")
+        code, doc, _ = probe()
+        ens = doc["ensembles"][0]
+        ok = code == 1 and ens["quorum"] and modes_of(doc)["a1"] == "down" and ens["liveToleratedFailures"] == 1
+        log(f"probe, a1 killed: exit {code}, a1 {modes_of(doc)['a1']}, tolerates {ens['liveToleratedFailures']} more: {'agree' if ok else 'DISAGREE'}")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+        cluster.start("a1")
+        cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90, "a1 back")
+
+        os.killpg(PROCESSES["b1"].pid, signal.SIGSTOP)
+        try:
+            code, doc, elapsed = probe("--timeout", "500ms")
+        finally:
+            os.killpg(PROCESSES["b1"].pid, signal.SIGCONT)
+        ok = code == 1 and modes_of(doc)["b1"] == "down" and elapsed < 3.0
+        log(f"probe, b1 frozen: exit {code}, b1 {modes_of(doc)['b1']} after {elapsed:.2f}s (timeout 0.5s): {'agree' if ok else 'DISAGREE'}")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+        cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90, "b1 back")
+
+        # c1 restarted from a zoo.cfg with one more (observer) server line than the topology's.
+        cfg, _, _ = cluster.servers["c1"]
+        other = cfg + ".other"
+        with open(cfg) as src, open(other, "w") as dst:
+            dst.write(src.read() + "server.9=127.0.10.9:22888:23888:observer;127.0.10.9:22181\n")
+        cluster.kill("c1")
+        PROCESSES["c1"] = subprocess.Popen(
+            ["java", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", ZK_JAR,
+             "org.apache.zookeeper.server.quorum.QuorumPeerMain", other],
+            stdout=open(os.path.join(workdir, "c1-other.log"), "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            code, doc, _ = probe()
+            if modes_of(doc)["c1"] in ("leader", "follower", "observer"):
+                break
+            time.sleep(0.5)
+        flagged = [d for d in doc["diagnostics"] if d["code"] == "P601"]
+        ok = code == 1 and len(flagged) == 1 and "'c1'" in flagged[0]["message"]
+        log(f"probe, c1 on another server list: exit {code}, c1 {modes_of(doc)['c1']}, P601 {len(flagged)}: {'agree' if ok else 'DISAGREE'}")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+        cluster.kill("c1")
+        cluster.start("c1")
+        cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90, "c1 back")
+
         # Session expiry behind a follower: the model says the leader may have last heard of the
         # session one ping interval P before the client's last answer, so it expires between
         # T - P and T + tickTime after that answer (not T after it, as a leader's client sees).
