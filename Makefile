@@ -7,10 +7,12 @@ BUILD_PACKAGES := libyaml-dev pkg-config
 # The tests run real ZooKeeper servers, ZooKeeper's own quorum code (zookeeper.jar, on the
 # JDK) and a real client (python3-kazoo under /usr/bin/python3); they render quorate's SVG
 # with rsvg-convert, its DOT with graphviz, and its HTML report in headless Chromium.
-TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless librsvg2-bin graphviz chromium fonts-dejavu-core
+TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless librsvg2-bin graphviz chromium fonts-dejavu-core python3-jsonschema python3-yaml
 TOPOLOGY ?= topologies/payments-prod.yaml
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: run test build release deps test-deps docs check-topologies contract bench lint format clean
+.PHONY: run test build release deps test-deps docs check-topologies contract bench lint format clean install uninstall
 
 # Installs Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -39,6 +41,24 @@ release: deps
 run: release
 	.build/release/quorate report $(TOPOLOGY)
 
+# The binary, bash/zsh/fish completions and a man page (both from swift-argument-parser's own
+# generators) under $(DESTDIR)$(PREFIX).
+install: release
+	$(SWIFT) package generate-manual --date 2026-11-23
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build/release/quorate $(DESTDIR)$(PREFIX)/bin/quorate
+	install -m 644 .build/plugins/GenerateManual/outputs/quorate/quorate.1 $(DESTDIR)$(PREFIX)/share/man/man1/quorate.1
+	.build/release/quorate --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/quorate
+	.build/release/quorate --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_quorate
+	.build/release/quorate --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/quorate.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/quorate $(DESTDIR)$(PREFIX)/share/man/man1/quorate.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/quorate $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_quorate \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/quorate.fish
+
 # Every test: unit, property, transcripts, docs freshness, the contract check, the
 # differential test against zookeeper.jar and the end-to-end tests on real servers.
 test: test-deps lint
@@ -64,9 +84,11 @@ contract:
 bench: deps
 	$(SWIFT) run -c release quorate-bench
 
-# Regenerates docs/diagnostics.md from the catalogue (a test fails when it is stale).
+# Regenerates docs/diagnostics.md from the catalogue and the README's diagram (tests fail when
+# either is stale).
 docs: build
 	.build/debug/quorate explain --all --format markdown > docs/diagnostics.md
+	.build/debug/quorate diagram topologies/payments-prod.yaml > docs/payments-prod.svg
 
 clean:
 	rm -rf .build

@@ -297,11 +297,8 @@ public struct TopologyDecoder {
 
   // MARK: The format
 
-  static let topKeys = ["quorate", "name", "defaults", "datacenters", "links", "ensembles", "apps"]
-  static let zkKeys = [
-    "clientPort", "quorumPort", "electionPort", "tickTime", "initLimit", "syncLimit",
-    "minSessionTimeout", "maxSessionTimeout", "snapRetainCount", "purgeInterval",
-  ]
+  static let topKeys = FormatKeys.top
+  static let zkKeys = FormatKeys.zookeeper
 
   mutating func topology(_ root: YAMLNode) -> Topology {
     var t = Topology(file: file)
@@ -362,7 +359,7 @@ public struct TopologyDecoder {
   mutating func defaults(_ node: YAMLNode, into t: inout Topology) {
     guard
       let f = fields(
-        node, path: "defaults", allowed: ["zookeeper", "client", "availability", "dubbo"], what: "'defaults'")
+        node, path: "defaults", allowed: FormatKeys.defaults, what: "'defaults'")
     else { return }
     if let z = f["zookeeper"]?.value {
       if let zf = fields(z, path: "defaults.zookeeper", allowed: Self.zkKeys, what: "'defaults.zookeeper'") {
@@ -370,7 +367,7 @@ public struct TopologyDecoder {
       }
     }
     if let c = f["client"]?.value,
-      let cf = fields(c, path: "defaults.client", allowed: ["sessionTimeout"], what: "'defaults.client'"),
+      let cf = fields(c, path: "defaults.client", allowed: FormatKeys.client, what: "'defaults.client'"),
       let v = cf["sessionTimeout"]?.value
     {
       t.clientSessionTimeout = duration(v, path: "defaults.client.sessionTimeout", what: "sessionTimeout")
@@ -378,7 +375,7 @@ public struct TopologyDecoder {
     if let d = f["dubbo"]?.value, let spec = dubbo(d, path: "defaults.dubbo") { t.dubbo = spec }
     if let a = f["availability"]?.value,
       let af = fields(
-        a, path: "defaults.availability", allowed: ["machine", "datacenter"],
+        a, path: "defaults.availability", allowed: FormatKeys.availability,
         what: "'defaults.availability'")
     {
       if let v = af["machine"]?.value { t.machineAvailability = availability(v, path: "defaults.availability.machine") }
@@ -421,7 +418,7 @@ public struct TopologyDecoder {
     let path = "datacenters.\(n.value)"
     guard
       let f = fields(
-        node, path: path, allowed: ["region", "availability", "machines"],
+        node, path: path, allowed: FormatKeys.datacenter,
         what: "datacenter '\(n.value)'")
     else { return nil }
     var dc = DatacenterSpec(name: n)
@@ -437,7 +434,7 @@ public struct TopologyDecoder {
 
   mutating func machine(_ n: Located<String>, _ node: YAMLNode, datacenter: String) -> MachineSpec? {
     let path = "datacenters.\(datacenter).machines.\(n.value)"
-    let allowed = ["host", "rack", "availability", "clientPort", "quorumPort", "electionPort"]
+    let allowed = FormatKeys.machine
     guard let f = fields(node, path: path, allowed: allowed, what: "machine '\(n.value)'") else {
       return nil
     }
@@ -454,7 +451,7 @@ public struct TopologyDecoder {
   }
 
   mutating func link(_ node: YAMLNode, path: String) -> LinkSpec? {
-    guard let f = fields(node, path: path, allowed: ["between", "rtt"], what: "a link") else {
+    guard let f = fields(node, path: path, allowed: FormatKeys.link, what: "a link") else {
       return nil
     }
     var l = LinkSpec(between: [], rtt: nil, range: node.range)
@@ -479,8 +476,7 @@ public struct TopologyDecoder {
 
   mutating func ensemble(_ n: Located<String>, _ node: YAMLNode) -> EnsembleSpec? {
     let path = "ensembles.\(n.value)"
-    let allowed =
-      ["voters", "observers", "quorum", "groups", "weights", "ids", "chroot"] + Self.zkKeys
+    let allowed = FormatKeys.ensemble
     guard let f = fields(node, path: path, allowed: allowed, what: "ensemble '\(n.value)'") else {
       return nil
     }
@@ -548,7 +544,7 @@ public struct TopologyDecoder {
 
   mutating func app(_ n: Located<String>, _ node: YAMLNode) -> AppSpec? {
     let path = "apps.\(n.value)"
-    let allowed = ["datacenter", "registry", "registries", "sessionTimeout", "connect", "chroot", "dubbo"]
+    let allowed = FormatKeys.app
     guard let f = fields(node, path: path, allowed: allowed, what: "app '\(n.value)'") else {
       return nil
     }
@@ -576,7 +572,7 @@ public struct TopologyDecoder {
 
   /// A `dubbo` block: `version` and `zookeeperClient`.
   mutating func dubbo(_ node: YAMLNode, path: String) -> DubboSpec? {
-    guard let f = fields(node, path: path, allowed: ["version", "zookeeperClient"], what: "'\(path)'") else {
+    guard let f = fields(node, path: path, allowed: FormatKeys.dubbo, what: "'\(path)'") else {
       return nil
     }
     var d = DubboSpec()

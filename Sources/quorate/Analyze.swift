@@ -9,7 +9,12 @@ extension Quorate {
   /// `quorate analyze`: quorum and failure tolerance of every ensemble and app.
   struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Quorum and failure tolerance of every ensemble and app.")
+      abstract: "Quorum and failure tolerance of every ensemble and app.",
+      discussion: """
+        Examples:
+          quorate analyze topo.yaml
+          quorate analyze topo.yaml --format json | jq '.ensembles[] | {name, criticalDatacenters}'
+        """)
 
     @OptionGroup var input: FileAndFormat
 

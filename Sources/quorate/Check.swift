@@ -15,7 +15,13 @@ extension Quorate {
   /// `quorate check`: validate topology files like a compiler.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Validate topology files: every problem at once, with file:line:column and a fix.")
+      abstract: "Validate topology files: every problem at once, with file:line:column and a fix.",
+      discussion: """
+        Examples:
+          quorate check topologies/*.yaml
+          quorate check topo.yaml --strict --format github   # in a CI workflow
+          quorate explain V303                                # what a code means
+        """)
 
     @Argument(help: "Topology files to check ('-' reads standard input).")
     var files: [String]

@@ -7,7 +7,12 @@ extension Quorate {
   /// `quorate compare`: shared against independent clusters, per site.
   struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Shared against independent ZooKeeper clusters, side by side, for every site.")
+      abstract: "Shared against independent ZooKeeper clusters, side by side, for every site.",
+      discussion: """
+        Examples:
+          quorate compare topo.yaml
+          quorate compare topo.yaml --format json
+        """)
 
     @OptionGroup var input: FileAndFormat
 

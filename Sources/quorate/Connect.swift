@@ -7,7 +7,12 @@ extension Quorate {
   /// `quorate connect`: connect strings and Dubbo registry addresses for every app.
   struct Connect: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "ZooKeeper connect strings and Dubbo registry addresses for every app.")
+      abstract: "ZooKeeper connect strings and Dubbo registry addresses for every app.",
+      discussion: """
+        Examples:
+          quorate connect topo.yaml
+          quorate connect topo.yaml --app order-service --format json
+        """)
 
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String

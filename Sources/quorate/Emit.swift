@@ -22,6 +22,10 @@ extension Quorate {
         by the next one. Files quorate did not write are left alone; replacing a file that was \
         changed by hand needs --force. --check writes nothing and exits 1 when anything would \
         change.
+
+        Examples:
+          quorate emit topo.yaml --output out/
+          quorate emit topo.yaml --output out/ --check      # in CI: exit 1 on drift
         """)
 
     @Argument(help: "The topology file ('-' reads standard input).")

@@ -5,7 +5,12 @@ extension Quorate {
   /// `quorate explain`: what a diagnostic code means and how to fix it.
   struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Explain a diagnostic code, or list them all.")
+      abstract: "Explain a diagnostic code, or list them all.",
+      discussion: """
+        Examples:
+          quorate explain V207
+          quorate explain --all --format markdown > docs/diagnostics.md
+        """)
 
     @Argument(help: "A diagnostic code such as V207.")
     var code: String?

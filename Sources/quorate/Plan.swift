@@ -13,6 +13,10 @@ extension Quorate {
       discussion: """
         Exits 0 with a plan, 1 when no placement on the topology's machines meets the goals \
         (with the reason and what to add).
+
+        Examples:
+          quorate plan topo.yaml --survive datacenter
+          quorate plan topo.yaml --survive datacenter --survive machines:2 --ensemble zk-new --output new.yaml
         """)
 
     @Argument(help: "The topology file ('-' reads standard input).")

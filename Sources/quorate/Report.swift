@@ -9,7 +9,12 @@ extension Quorate {
   /// `quorate report`: everything about one topology in one document.
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check, analyze, compare and connect strings for one topology, as text or Markdown.")
+      abstract: "Check, analyze, compare and connect strings for one topology: text, Markdown, HTML or JSON.",
+      discussion: """
+        Examples:
+          quorate report topo.yaml --format html > report.html
+          quorate report topo.yaml --format markdown > review.md
+        """)
 
     @Argument(help: "The topology file ('-' reads standard input).")
     var file: String

@@ -64,7 +64,7 @@ import TopologyDiagnostics
     #expect(d?["code"] as? String == "V305")
     #expect(d?["severity"] as? String == "warning")
     #expect(d?["file"] as? String == "<stdin>")
-    #expect(d?["line"] as? Int == 56)
+    #expect(d?["line"] as? Int == 57)  // line 56 of the spec example, after the schema comment
     #expect(d?["column"] as? Int == 15)
   }
 

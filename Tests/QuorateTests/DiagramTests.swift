@@ -129,3 +129,38 @@ import Testing
     }
   }
 }
+
+@Suite struct InstallAndReadmeTests {
+  /// The README shows docs/payments-prod.svg: it must be what quorate draws now (`make docs`).
+  @Test func readmeDiagramIsFresh() throws {
+    let committed = try String(
+      contentsOf: packageRoot.appendingPathComponent("docs/payments-prod.svg"), encoding: .utf8)
+    #expect(try quorate("diagram", "topologies/payments-prod.yaml").stdout == committed, "run `make docs`")
+    let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    #expect(readme.contains("](docs/payments-prod.svg)"))
+  }
+
+  /// `make install` installs these completion scripts; each knows every command.
+  @Test(arguments: ["bash", "zsh", "fish"])
+  func completionScriptsKnowEveryCommand(shell: String) throws {
+    let r = try quorate("--generate-completion-script", shell)
+    #expect(r.status == 0)
+    for command in [
+      "check", "analyze", "compare", "what-if", "matrix", "connect", "emit", "report", "plan", "diagram", "import",
+      "probe", "explain",
+    ] {
+      #expect(r.stdout.contains(command), "\(shell) completion lacks \(command)")
+    }
+  }
+
+  /// Every command's --help has examples or says what it prints.
+  @Test func helpOfEveryCommandHasExamples() throws {
+    for command in [
+      "check", "analyze", "compare", "what-if", "matrix", "connect", "emit", "report", "plan", "diagram", "import",
+      "probe", "explain",
+    ] {
+      let help = try quorate(command, "--help").stdout
+      #expect(help.contains("Examples:") && help.contains("quorate \(command) "), "\(command)")
+    }
+  }
+}
