@@ -35,15 +35,28 @@ public struct DiagnosticRenderer: Sendable {
     let head = "\(d.severity.rawValue)[\(d.code)]"
     var out = "\(d.file):\(d.range.start.line):\(d.range.start.column): "
     out += paint(head, severityCode(d.severity)) + ": " + paint(d.message, "1") + "\n"
+    // Notes line up with the snippet's gutter bar: `12 |` above `   = note`.
+    let indent = String(repeating: " ", count: String(d.range.start.line).count + 1)
     if let source = sources[d.file], d.range.start.line <= source.lineCount {
       out += snippet(source, d.range, label: d.label, severity: d.severity)
     }
     for r in d.related {
-      out += "   = note: \(r.message) at \(r.file):\(r.range.start.line):\(r.range.start.column)\n"
+      out += "\(indent)= note: \(r.message) at \(r.file):\(r.range.start.line):\(r.range.start.column)\n"
     }
-    for n in d.notes { out += "   = note: \(n)\n" }
-    if let help = d.help { out += "   = " + paint("help", "1;32") + ": \(help)\n" }
+    for n in d.notes { out += "\(indent)= note: \(n)\n" }
+    if let help = d.help { out += "\(indent)= " + paint("help", "1;32") + ": \(help)\n" }
     return out
+  }
+
+  /// A character as a snippet shows it: tabs as one space, other non-printable characters
+  /// (controls, NUL, DEL, C1) as U+FFFD, so the terminal gets no raw control bytes and the
+  /// underline, counted in characters, still lines up.
+  static func printable(_ c: Unicode.Scalar) -> Unicode.Scalar {
+    if c == "\t" { return " " }
+    if c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029 {
+      return "\u{FFFD}"
+    }
+    return c
   }
 
   private func snippet(
@@ -52,32 +65,38 @@ public struct DiagnosticRenderer: Sendable {
     let lineNumber = range.start.line
     let gutter = String(lineNumber)
     let pad = String(repeating: " ", count: gutter.count)
-    // Tabs are shown as one space so that the underline, counted in characters, lines up.
-    let chars = Array(source.lineText(lineNumber).map { $0 == "\t" ? " " : $0 })
-    let startCol = max(0, range.start.column - 1)
-    var endCol: Int
+    // Work on a window of the line's bytes around the range, never the whole line, so a
+    // diagnostic costs at most its window however long the line is.
+    let lineStart = source.lineStarts[lineNumber - 1]
+    let lineEnd = source.lineEnds[lineNumber - 1]
+    let at = min(max(range.start.offset, lineStart), lineEnd)
+    var from = max(lineStart, at - 4 * 40)
+    var to = min(lineEnd, at + 4 * Self.maxSnippetWidth)
+    // Move to character boundaries (never inside a UTF-8 sequence).
+    while from > lineStart && from < source.bytes.count && (source.bytes[from] & 0xC0) == 0x80 { from -= 1 }
+    while to < lineEnd && (source.bytes[to] & 0xC0) == 0x80 { to += 1 }
+    let before = String(decoding: source.bytes[from..<at], as: UTF8.self).unicodeScalars.map(Self.printable)
+    let after = String(decoding: source.bytes[at..<to], as: UTF8.self).unicodeScalars.map(Self.printable)
+    // At most 40 characters before the range, and a line of at most maxSnippetWidth.
+    let lead = before.suffix(40)
+    let cutBefore = from > lineStart || lead.count < before.count
+    let rangeLength: Int
     if range.end.line == lineNumber {
-      endCol = max(startCol + 1, range.end.column - 1)
+      rangeLength = max(1, range.end.column - range.start.column)
     } else {
-      endCol = max(startCol + 1, chars.count)
+      rangeLength = max(1, after.count)
     }
-    endCol = min(endCol, max(chars.count, startCol + 1))
-    // Cut long lines to a window around the start of the range.
-    var windowStart = 0
-    var windowEnd = chars.count
-    if chars.count > Self.maxSnippetWidth {
-      windowStart = max(0, startCol - 40)
-      windowEnd = min(chars.count, windowStart + Self.maxSnippetWidth)
-    }
-    var shown = String(chars[windowStart..<windowEnd])
-    var offset = 0
-    if windowStart > 0 {
+    let room = Self.maxSnippetWidth - lead.count
+    let tail = after.prefix(room)
+    let cutAfter = to < lineEnd || tail.count < after.count
+    var shown = String(String.UnicodeScalarView(lead)) + String(String.UnicodeScalarView(tail))
+    var caretStart = lead.count
+    if cutBefore {
       shown = "…" + shown
-      offset = 1
+      caretStart += 1
     }
-    if windowEnd < chars.count { shown += "…" }
-    let caretStart = startCol - windowStart + offset
-    let caretLength = max(1, min(endCol, windowEnd) - startCol)
+    if cutAfter { shown += "…" }
+    let caretLength = max(1, min(rangeLength, tail.count))
     var underline = String(repeating: " ", count: caretStart)
     underline += paint(String(repeating: "^", count: caretLength), severityCode(severity))
     if let label { underline += " " + label }
@@ -87,10 +106,42 @@ public struct DiagnosticRenderer: Sendable {
     return out
   }
 
-  /// All diagnostics in the text format, followed by a summary line.
+  /// The most diagnostics of one code in one file the text and GitHub formats show; the rest
+  /// are counted in one line ("and 262,140 more ..."). JSON lists every one.
+  public static let maxPerCode = 20
+
+  /// Diagnostics to show, and per (file, code) how many were left out.
+  static func capped(_ diagnostics: [Diagnostic]) -> (
+    shown: [Diagnostic], omitted: [(file: String, code: String, count: Int)]
+  ) {
+    var seen: [String: Int] = [:]
+    var shown: [Diagnostic] = []
+    var omittedOrder: [String] = []
+    var omitted: [String: (String, String, Int)] = [:]
+    for d in diagnostics.sortedByPosition() {
+      let key = d.file + "\u{0}" + d.code
+      let n = seen[key, default: 0]
+      seen[key] = n + 1
+      if n < maxPerCode {
+        shown.append(d)
+      } else {
+        if omitted[key] == nil { omittedOrder.append(key) }
+        omitted[key, default: (d.file, d.code, 0)].2 += 1
+      }
+    }
+    return (shown, omittedOrder.compactMap { omitted[$0] }.map { ($0.0, $0.1, $0.2) })
+  }
+
+  /// All diagnostics in the text format, followed by a summary line. At most
+  /// ``maxPerCode`` of one code in one file are shown; a line counts the rest.
   public func text(_ diagnostics: [Diagnostic], summary: Bool = true) -> String {
     var out = ""
-    for d in diagnostics.sortedByPosition() { out += text(d) + "\n" }
+    let (shown, omitted) = Self.capped(diagnostics)
+    for d in shown { out += text(d) + "\n" }
+    for o in omitted {
+      let title = DiagnosticCatalog.entry(for: o.code)?.title ?? ""
+      out += "\(o.file): and \(o.count) more \(o.code) (\(title)) not shown; --format json lists every one\n\n"
+    }
     if summary { out += Self.summary(diagnostics) + "\n" }
     return out
   }
@@ -158,7 +209,7 @@ public struct DiagnosticRenderer: Sendable {
       escapeData(s).replacingAll(":", "%3A").replacingAll(",", "%2C")
     }
     var out = ""
-    for d in diagnostics.sortedByPosition() {
+    for d in capped(diagnostics).shown {
       let kind = d.severity == .error ? "error" : (d.severity == .warning ? "warning" : "notice")
       var props = "file=\(escapeProperty(d.file)),line=\(d.range.start.line),col=\(d.range.start.column)"
       if d.range.end.line >= d.range.start.line {

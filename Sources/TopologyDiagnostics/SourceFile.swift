@@ -55,7 +55,7 @@ public struct SourceFile: Sendable {
   /// Byte offsets at which each line starts; `lineStarts[0] == 0`.
   public let lineStarts: [Int]
   /// Byte offsets at which each line's text ends (before its line break).
-  private let lineEnds: [Int]
+  public let lineEnds: [Int]
 
   /// Creates a source file from raw bytes.
   public init(path: String, bytes: [UInt8]) {

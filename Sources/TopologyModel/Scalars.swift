@@ -197,12 +197,21 @@ public enum Scalars {
   }
 
   /// The closest candidate to `word` (edit distance at most a third of its length, at least 1).
+  ///
+  /// Bounded for hostile sizes: a word longer than 100 characters gets no suggestion, and a
+  /// candidate whose length differs by more than the distance allowed is skipped before any
+  /// distance is computed (the distance is at least the difference in length).
   public static func suggestion(for word: String, among candidates: [String]) -> String? {
+    guard word.count <= 100 else { return nil }
+    let lower = Array(word.lowercased())
     var best: (String, Int)?
     for c in candidates {
-      if c.lowercased() == word.lowercased() { return c }
-      let d = editDistance(Array(word.lowercased()), Array(c.lowercased()))
-      if d <= max(1, min(word.count, c.count) / 3), d < (best?.1 ?? Int.max) { best = (c, d) }
+      let candidate = Array(c.lowercased())
+      let allowed = max(1, min(lower.count, candidate.count) / 3)
+      guard abs(candidate.count - lower.count) <= allowed else { continue }
+      if candidate == lower { return c }
+      let d = editDistance(lower, candidate)
+      if d <= allowed, d < (best?.1 ?? Int.max) { best = (c, d) }
     }
     return best?.0
   }

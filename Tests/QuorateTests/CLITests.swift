@@ -283,3 +283,48 @@ import TopologyDiagnostics
     #expect(registry["providerReregistrationDelayMs"] as? Int == 5000)
   }
 }
+
+/// Hostile sizes found by the reliability campaign (issue 14): each ends in the right answer,
+/// within a bound far above its normal cost (a pathological regression blows through it; a
+/// slow shared machine does not).
+@Suite(.serialized) struct HostileSizeTests {
+  func timed(_ args: [String], stdin: String) throws -> (ProcessResult, Double) {
+    let start = Date()
+    let r = try quorate(args, stdin: stdin)
+    return (r, Date().timeIntervalSince(start))
+  }
+
+  @Test func manyDiagnosticsOnOneLineAreCappedPerCode() throws {
+    let voters = Array(repeating: "zk1", count: 16_000).joined(separator: ", ")
+    let yaml =
+      "quorate: 1\nname: t\ndatacenters:\n  a:\n    machines:\n      zk1: {host: 10.0.0.1}\nensembles:\n  e:\n    voters: [\(voters)]\n"
+    let (r, seconds) = try timed(["check", "-"], stdin: yaml)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("<stdin>: and 15979 more V205 (machine listed twice in one ensemble) not shown"))
+    #expect(r.stdout.components(separatedBy: "error[V205]").count - 1 == 20)
+    #expect(seconds < 15, "took \(seconds)s")  // 36.6 s before the cap and the windowed snippet
+    let json = try quorate("check", "-", "--format", "json", stdin: yaml)
+    #expect(json.stdout.components(separatedBy: "\"V205\"").count - 1 == 15_999)
+  }
+
+  @Test func aMegabyteLineIsCheapToReport() throws {
+    let line = "a: [" + Array(repeating: "x", count: 262_144).joined(separator: ", ") + "]\n"
+    let (r, seconds) = try timed(["check", "-"], stdin: line)
+    #expect(r.status == 1)
+    #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count < 400 })
+    #expect(seconds < 20, "took \(seconds)s")
+  }
+
+  @Test func suggestionsStayCheapForHugeUnknownNames() throws {
+    var yaml = "quorate: 1\nname: t\ndatacenters:\n"
+    for d in 0..<5000 {
+      yaml += "  dc\(d): { machines: { m\(d): {host: 10.\(d / 65536).\(d / 256 % 256).\(d % 256)} } }\n"
+    }
+    yaml +=
+      "ensembles:\n  e: { voters: [m0, m1, m2] }\napps:\n  x: { datacenter: \(String(repeating: "q", count: 10_000)), registry: e }\n"
+    let (r, seconds) = try timed(["check", "-"], stdin: yaml)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("error[S104]") || r.stdout.contains("error[V202]"))
+    #expect(seconds < 20, "took \(seconds)s")  // 9.9 s before suggestions were bounded
+  }
+}
