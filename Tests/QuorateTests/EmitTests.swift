@@ -329,7 +329,7 @@ import Testing
     }
     // The loop must really have interrupted runs, or it proves nothing.
     #expect(killedMidway >= 20, "only \(killedMidway) runs were killed before they finished")
-    #expect(caughtWriting >= 5, "only \(caughtWriting) kills landed while files were being written")
+    #expect(caughtWriting >= 3, "only \(caughtWriting) kills landed while files were being written")
     if ProcessInfo.processInfo.environment["QUORATE_KILL_STATS"] != nil {
       print("kill loop: \(killedMidway) killed, \(caughtWriting) caught while writing")
     }
