@@ -38,15 +38,47 @@ public enum TextDiff {
     var out = "--- \(path) (on disk)\n+++ \(path) (from the topology)\n"
     var shown = Set<Int>()
     for c in changed { for k in max(0, c - context)...min(ops.count - 1, c + context) { shown.insert(k) } }
-    var last = -2
-    for k in shown.sorted() {
-      if k != last + 1 { out += "@@\n" }
-      switch ops[k] {
-      case .same(let s): out += " \(s)\n"
-      case .del(let s): out += "-\(s)\n"
-      case .add(let s): out += "+\(s)\n"
+    // Hunks of consecutive shown operations, each with its `@@ -a,b +c,d @@` header, so
+    // `patch` applies the output.
+    let sorted = shown.sorted()
+    var hunks: [[Int]] = []
+    for k in sorted {
+      if let last = hunks.last?.last, k == last + 1 { hunks[hunks.count - 1].append(k) } else { hunks.append([k]) }
+    }
+    // Line numbers (1-based) in old and new before each operation.
+    var oldLine = [Int](repeating: 0, count: ops.count + 1)
+    var newLine = [Int](repeating: 0, count: ops.count + 1)
+    var (o, n) = (1, 1)
+    for (k, op) in ops.enumerated() {
+      oldLine[k] = o
+      newLine[k] = n
+      switch op {
+      case .same: (o, n) = (o + 1, n + 1)
+      case .del: o += 1
+      case .add: n += 1
       }
-      last = k
+    }
+    for hunk in hunks {
+      var oldCount = 0
+      var newCount = 0
+      var body = ""
+      for k in hunk {
+        switch ops[k] {
+        case .same(let s):
+          body += " \(s)\n"
+          oldCount += 1
+          newCount += 1
+        case .del(let s):
+          body += "-\(s)\n"
+          oldCount += 1
+        case .add(let s):
+          body += "+\(s)\n"
+          newCount += 1
+        }
+      }
+      let oldStart = oldCount == 0 ? oldLine[hunk[0]] - 1 : oldLine[hunk[0]]
+      let newStart = newCount == 0 ? newLine[hunk[0]] - 1 : newLine[hunk[0]]
+      out += "@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@\n" + body
     }
     return out
   }

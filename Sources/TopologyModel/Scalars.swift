@@ -171,6 +171,34 @@ public enum Scalars {
     return doubleColon.count == 2 ? count < 8 : count == 8
   }
 
+  /// A host as ZooKeeper compares addresses: IPv6 in one canonical form (every spelling of one
+  /// address alike: `fd00::1` and `fd00:0:0:0:0:0:0:1`), an IPv4-mapped IPv6 address as its IPv4
+  /// form, names lowercased (`QuorumServer.checkAddressDuplicate` compares resolved addresses).
+  public static func canonicalHost(_ text: String) -> String {
+    guard isIPv6(text) else { return text.lowercased() }
+    let halves = text.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
+    func words(_ s: String) -> [UInt16] {
+      guard !s.isEmpty else { return [] }
+      var out: [UInt16] = []
+      for part in s.split(separator: ":") {
+        if part.contains(".") {
+          let o = part.split(separator: ".").compactMap { UInt16($0) }
+          if o.count == 4 { out += [o[0] << 8 | o[1], o[2] << 8 | o[3]] }
+        } else {
+          out.append(UInt16(part, radix: 16) ?? 0)
+        }
+      }
+      return out
+    }
+    let head = words(halves[0])
+    let tail = halves.count == 2 ? words(halves[1]) : []
+    let all = head + Array(repeating: 0, count: max(0, 8 - head.count - tail.count)) + tail
+    if all.count == 8, all[0..<5].allSatisfy({ $0 == 0 }), all[5] == 0xFFFF {
+      return "\(all[6] >> 8).\(all[6] & 0xFF).\(all[7] >> 8).\(all[7] & 0xFF)"
+    }
+    return all.map { String($0, radix: 16) }.joined(separator: ":")
+  }
+
   static func isHex(_ b: UInt8) -> Bool {
     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
   }
@@ -187,6 +215,12 @@ public enum Scalars {
         || (v >= 0xFFF0 && v <= 0xFFFF)
       {
         return "the path holds a character ZooKeeper does not allow (U+\(String(v, radix: 16, uppercase: true)))"
+      }
+      // Java holds a character above U+FFFF as two UTF-16 surrogates (D800-DFFF), which
+      // PathUtils refuses: an emoji in a chroot never reaches the server.
+      if v > 0xFFFF {
+        return
+          "the path holds U+\(String(v, radix: 16, uppercase: true)), which Java stores as two UTF-16 surrogates that ZooKeeper refuses"
       }
     }
     for segment in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {

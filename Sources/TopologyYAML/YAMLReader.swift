@@ -132,12 +132,12 @@ private struct Builder {
 
   mutating func error(
     _ entry: DiagnosticCatalog.Entry, _ message: String, _ range: SourceRange,
-    label: String? = nil, related: [RelatedLocation] = [], help: String? = nil
+    label: String? = nil, related: [RelatedLocation] = [], notes: [String] = [], help: String? = nil
   ) {
     diagnostics.append(
       Diagnostic(
         entry, message: message, file: file.path, range: range, label: label, related: related,
-        help: help))
+        notes: notes, help: help))
   }
 
   mutating func run() {
@@ -205,8 +205,11 @@ private struct Builder {
     } else if problem.contains("could not find expected ':'") {
       help = "a key needs a ':' after it; check for an unclosed quote or bracket before this"
     }
+    // libyaml stops at the first syntax error: say so, rather than let "1 error" suggest the
+    // rest of the file is fine.
     error(
       DiagnosticCatalog.yamlSyntax, problem, SourceRange(start: loc, end: loc), related: related,
+      notes: ["fix this first: YAML reading stops at a syntax error, so the rest of the file was not checked"],
       help: help)
   }
 

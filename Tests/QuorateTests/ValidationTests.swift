@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TopologyDiagnostics
+import TopologyEmitters
 import TopologyModel
 
 /// Each decoder and validator rule: the code, at the exact place (markers), and the clean case.
@@ -342,5 +343,45 @@ import TopologyModel
       ens(
         "  e:\n    voters: [a1, b1, c1]\n    observers: [a2]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n"
       ), [])
+  }
+}
+
+/// Issue 10: addresses and chroots as ZooKeeper sees them; diffs `patch` applies.
+@Suite struct ZooKeeperEyesTests {
+  let base = """
+    quorate: 1
+    name: t
+    datacenters:
+      a:
+        machines:
+          m1: { host: "fd00::1" }
+          m2: { host: "fd00:0:0:0:0:0:0:1" }
+          m3: { host: 10.0.0.3 }
+          m4: { host: "::ffff:10.0.0.3" }
+    ensembles:
+      e1: { voters: [m1, m3] }
+      e2: { voters: [m2, m4], clientPort: 2182, quorumPort: 2888, electionPort: 3889 }
+
+    """
+
+  @Test func twoSpellingsOfOneAddressConflict() throws {
+    #expect(Scalars.canonicalHost("fd00::1") == Scalars.canonicalHost("fd00:0:0:0:0:0:0:1"))
+    #expect(Scalars.canonicalHost("::ffff:10.0.0.3") == "10.0.0.3")
+    #expect(Scalars.canonicalHost("FD00::A") == "fd00:0:0:0:0:0:0:a")
+    let r = try quorate("check", "-", "--format", "json", stdin: base)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let codes = (json["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+    // quorumPort 2888 is bound twice on fd00::1 (m1, m2) and on 10.0.0.3 (m3, m4).
+    #expect(codes.filter { $0 == "V207" }.count == 2, "\(codes)")
+  }
+
+  @Test func aChrootAboveUFFFFIsRefusedAsZooKeeperWould() throws {
+    #expect(Scalars.zooKeeperPathProblem("/dubbo-🐘")?.contains("surrogates") == true)
+    #expect(Scalars.zooKeeperPathProblem("/dubbo-é") == nil)
+  }
+
+  @Test func driftDiffsCarryLineRanges() {
+    let diff = TextDiff.unified(old: "a\nb\nc\nd\n", new: "a\nB\nc\nd\n", path: "f", context: 1)
+    #expect(diff.contains("@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"), "\(diff)")
   }
 }

@@ -34,7 +34,7 @@ enum PortConflicts: ValidationRule {
         var ports: [(String, Int)] = [("client", p.client), ("quorum", p.quorum)]
         if p.election != p.quorum { ports.append(("election", p.election)) }
         for (what, port) in ports {
-          let key = "\(host.lowercased())|\(port)"
+          let key = "\(Scalars.canonicalHost(host))|\(port)"
           let binding = Binding(ensemble: e.name.value, machine: m.name.value, what: what, range: range)
           if let first = bound[key] {
             let whose =
