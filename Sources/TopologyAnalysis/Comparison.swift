@@ -21,8 +21,13 @@ public struct SiteDesign: Sendable {
   /// Whether a design exists at all (a proposal may be impossible).
   public let exists: Bool
   public let toleratedMachineFailures: Int
-  /// For each other datacenter: does the site keep this registry when that one fails?
-  public let survivesLossOf: [(datacenter: String, survives: Bool)]
+  /// For each other datacenter that holds a member of either design of the site: does the site
+  /// keep this registry when that one fails? (Any other datacenter changes nothing: see
+  /// ``survivesUnrelatedLoss``.)
+  public internal(set) var survivesLossOf: [(datacenter: String, survives: Bool)]
+  /// Whether the site keeps this registry when a datacenter holding none of its members fails
+  /// (it does whenever the design works at all).
+  public let survivesUnrelatedLoss: Bool
   /// Does the site keep this registry when the site is cut off from every other?
   public let survivesSiteCutOff: Bool
   /// Do the other sites keep it when this site is lost?
@@ -104,6 +109,15 @@ public enum Comparison {
     func quorum(among datacenters: Set<Int>) -> Bool {
       system.hasQuorum(members: memberDC.indices.filter { datacenters.contains(memberDC[$0]) })
     }
+
+    /// Whether the members outside datacenter `d` hold a quorum (cost: the members, not the
+    /// datacenters of the topology).
+    func quorum(without d: Int) -> Bool {
+      system.hasQuorum(members: memberDC.indices.filter { memberDC[$0] != d })
+    }
+
+    /// The datacenters holding members, other than `site`, in index order.
+    func datacenters(besides site: Int) -> [Int] { Set(memberDC).subtracting([site]).sorted() }
   }
 
   public static func compare(_ t: ValidatedTopology) -> [SiteComparison] {
@@ -117,10 +131,12 @@ public enum Comparison {
     var appsBySite: [Int: [Int]] = [:]
     for (i, app) in t.apps.enumerated() { appsBySite[app.datacenter, default: []].append(i) }
     let sites = appsBySite.keys.sorted()
+    let ranked = rankedByMachines(t)
     // Once for every site: which datacenters each ensemble's voters are in.
     let voterDCs = t.ensembles.map { e in Set(e.voters.map { t.machines[$0.machine].datacenter }) }
     return sites.map { s in
       let apps = appsBySite[s] ?? []
+      let requested = apps.map { t.apps[$0].requestedSessionTimeoutMs }.min()
       // The site's registries in the order its apps prefer them.
       var used: [Int] = []
       for a in apps { for e in t.apps[a].registries where !used.contains(e) { used.append(e) } }
@@ -129,13 +145,23 @@ public enum Comparison {
         used.first { voterDCs[$0].count >= 2 } ?? t.ensembles.indices.first { voterDCs[$0].count >= 2 }
       let localIndex = used.first { voterDCs[$0] == [s] } ?? t.ensembles.indices.first { voterDCs[$0] == [s] }
 
-      let shared =
+      let sharedDesign =
         sharedIndex.map { design(.shared, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator) }
-        ?? proposedShared(site: s, in: t, all: all)
-      let independent =
+        ?? proposedShared(site: s, in: t, all: all, ranked: ranked, siteRequestedMs: requested)
+      let independentDesign =
         localIndex.map {
           design(.independent, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator)
         } ?? proposedIndependent(site: s, in: t, all: all)
+      // Both designs list the same datacenters: those holding a member of either, in order.
+      let union = Set((sharedDesign.survivesLossOf + independentDesign.survivesLossOf).map(\.datacenter))
+      let order = t.datacenters.map(\.name).filter { union.contains($0) }
+      func aligned(_ d: SiteDesign) -> SiteDesign {
+        var copy = d
+        let known = Dictionary(d.survivesLossOf.map { ($0.datacenter, $0.survives) }) { a, _ in a }
+        copy.survivesLossOf = order.map { ($0, known[$0] ?? d.survivesUnrelatedLoss) }
+        return copy
+      }
+      let (shared, independent) = (aligned(sharedDesign), aligned(independentDesign))
       let multi = apps.contains { a in
         let r = t.apps[a].registries
         return sharedIndex.map(r.contains) == true && localIndex.map(r.contains) == true
@@ -153,16 +179,17 @@ public enum Comparison {
   static func evaluate(
     _ kind: SiteDesign.Kind, name: String?, origin: DesignOrigin, votes: Votes, members: Int,
     site s: Int, in t: ValidatedTopology, all: Set<Int>, sessionBounds: (Int, Int) = (4000, 40_000),
-    tickTimeMs: Int = 2000
+    tickTimeMs: Int = 2000, siteRequestedMs: Int? = nil
   ) -> SiteDesign {
     // The site's clients list every member; the shortest requested session is the worst.
     // Proposals assume ZooKeeper's default bounds (tickTime 2000ms: 4s to 40s).
-    let requested = t.apps.filter { $0.datacenter == s }.map(\.requestedSessionTimeoutMs).min() ?? 60_000
+    let requested =
+      siteRequestedMs ?? t.apps.filter { $0.datacenter == s }.map(\.requestedSessionTimeoutMs).min() ?? 60_000
     let negotiated = min(max(requested, sessionBounds.0), sessionBounds.1)
     let model = FailoverModel(
       requestedMs: requested, negotiatedMs: negotiated, servers: votes.memberDC.count, tickTimeMs: tickTimeMs)
-    let others = t.datacenters.indices.filter { $0 != s }
-    let survives = others.map { votes.quorum(among: all.subtracting([$0])) }
+    let others = votes.datacenters(besides: s)
+    let survives = others.map { votes.quorum(without: $0) }
     var risks: [(String, Int, Int, Double)] = []
     for (d, keeps) in zip(others, survives) where keeps {
       // A loss that breaks the quorum is not a fail-over risk: there is nothing to fail over to.
@@ -178,8 +205,9 @@ public enum Comparison {
       kind: kind, ensemble: name, origin: origin, voters: perDC(votes, t), machines: members,
       exists: true, toleratedMachineFailures: votes.system.toleratedFailures,
       survivesLossOf: zip(others, survives).map { (t.datacenters[$0.0].name, $0.1) },
+      survivesUnrelatedLoss: votes.system.hasQuorum(members: votes.memberDC.indices),
       survivesSiteCutOff: votes.quorum(among: [s]),
-      othersSurviveSiteLoss: votes.quorum(among: all.subtracting([s])),
+      othersSurviveSiteLoss: votes.quorum(without: s),
       latency: LatencyModel.figures(
         site: s, memberDC: votes.memberDC, isVoter: votes.system.memberGroup.map { $0 != nil },
         system: votes.system, rtt: t.rtt),
@@ -217,7 +245,8 @@ public enum Comparison {
       let o = evaluator.evaluate(app: a, scenario) { evaluator.evaluate(ensemble: $0, scenario) }
       return o.registries.first { $0.ensemble == ei }
     }
-    let others = t.datacenters.indices.filter { $0 != s }
+    // Only a datacenter holding a member can change what the site's apps get from it.
+    let others = votes.datacenters(besides: s)
     var survives: [(String, Bool)] = []
     var risks: [(String, Int, Int, Double)] = []
     for d in others {
@@ -239,6 +268,9 @@ public enum Comparison {
     return SiteDesign(
       kind: kind, ensemble: e.name, origin: base.origin, voters: base.voters, machines: base.machines,
       exists: true, toleratedMachineFailures: base.toleratedMachineFailures, survivesLossOf: survives,
+      survivesUnrelatedLoss: users.allSatisfy {
+        registry($0, FailureScenario(datacenterCount: t.datacenters.count))?.usable == true
+      },
       survivesSiteCutOff: keepsWhenCut, othersSurviveSiteLoss: base.othersSurviveSiteLoss, latency: base.latency,
       availability: base.availability, failoverRisks: risks)
   }
@@ -255,23 +287,31 @@ public enum Comparison {
     SiteDesign(
       kind: kind, ensemble: nil, origin: why, voters: [], machines: 0, exists: false,
       toleratedMachineFailures: -1,
-      survivesLossOf: t.datacenters.indices.filter { $0 != s }.map { (t.datacenters[$0].name, false) },
+      survivesLossOf: [], survivesUnrelatedLoss: false,
       survivesSiteCutOff: false, othersSurviveSiteLoss: false,
       latency: LatencyModel.Figures(bestWriteMs: nil, worstWriteMs: nil, readMs: nil, localReads: false),
       availability: nil, failoverRisks: [])
   }
 
-  /// The smallest shared ensemble that survives any one datacenter: one voter in each of three
-  /// datacenters (the site and the two others with the most machines).
-  static func proposedShared(site s: Int, in t: ValidatedTopology, all: Set<Int>) -> SiteDesign {
-    let withMachines = t.datacenters.indices.filter { !t.datacenters[$0].machines.isEmpty }
-    let others = withMachines.filter { $0 != s }.sorted {
+  /// Datacenters with machines, the most machines first (ties: declaration order).
+  static func rankedByMachines(_ t: ValidatedTopology) -> [Int] {
+    t.datacenters.indices.filter { !t.datacenters[$0].machines.isEmpty }.sorted {
       (t.datacenters[$0].machines.count, -$0) > (t.datacenters[$1].machines.count, -$1)
     }
-    guard withMachines.contains(s) || !others.isEmpty else {
+  }
+
+  /// The smallest shared ensemble that survives any one datacenter: one voter in each of three
+  /// datacenters (the site and the two others with the most machines).
+  static func proposedShared(
+    site s: Int, in t: ValidatedTopology, all: Set<Int>, ranked: [Int], siteRequestedMs: Int?
+  ) -> SiteDesign {
+    // `ranked` (the datacenters with the most machines first) is computed once for every site;
+    // a site needs at most the top three besides itself.
+    let others = Array(ranked.lazy.filter { $0 != s }.prefix(3))
+    guard !t.datacenters[s].machines.isEmpty || !others.isEmpty else {
       return impossible(.shared, .noMachines, site: s, in: t)
     }
-    var chosen = (withMachines.contains(s) ? [s] : []) + others
+    var chosen = (!t.datacenters[s].machines.isEmpty ? [s] : []) + others
     chosen = Array(chosen.prefix(3))
     if chosen.count < 3 {
       return impossible(.shared, .onlyTwoDatacenters(chosen.map { t.datacenters[$0].name }), site: s, in: t)
@@ -281,7 +321,7 @@ public enum Comparison {
       .shared, name: nil,
       origin: .proposed(
         machines: machines.map { t.machines[$0].name }, datacenters: chosen.map { t.datacenters[$0].name }),
-      votes: majority(machines, in: t), members: 3, site: s, in: t, all: all)
+      votes: majority(machines, in: t), members: 3, site: s, in: t, all: all, siteRequestedMs: siteRequestedMs)
   }
 
   /// The smallest independent ensemble that tolerates a machine failure: 3 voters in the site.
