@@ -7,20 +7,8 @@ public import TopologyModel
 /// assets) with the check results, the analysis, shared against independent per site, the
 /// survival matrix, the diagram, and every connect string and Dubbo address.
 public enum HTMLRendering {
-  static func h(_ s: String) -> String {
-    var out = ""
-    for ch in s.unicodeScalars {
-      switch ch {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.unicodeScalars.append(ch)
-      }
-    }
-    return out
-  }
+  /// Text escaped for HTML (the same escapes as XML; `&apos;` is valid HTML5).
+  static func h(_ s: String) -> String { DiagramRendering.xml(s) }
 
   static func table(_ header: [String], _ rows: [[String]], classes: [[String]] = []) -> String {
     var out =

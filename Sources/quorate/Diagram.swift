@@ -43,14 +43,7 @@ extension Quorate {
       case survival
     }
 
-    @Flag(inversion: .prefixedNo, help: "Survival view: every pair of datacenters lost.")
-    var pairs = true
-
-    @Flag(help: "Survival view: add every rack lost.")
-    var racks = false
-
-    @Flag(help: "Survival view: add every machine lost.")
-    var machines = false
+    @OptionGroup(title: "Survival view scenarios") var scenarios: MatrixScenarioOptions
 
     func validate() throws {
       if view == .survival && format != .svg {
@@ -67,7 +60,7 @@ extension Quorate {
       case (.topology, .mermaid): out(DiagramRendering.topologyMermaid(t))
       case (.survival, _):
         let rows = SurvivalMatrix.rows(
-          t, options: MatrixOptions(pairs: pairs, racks: racks, machines: machines), evaluator: ScenarioEvaluator(t))
+          t, options: scenarios.options, evaluator: ScenarioEvaluator(t))
         out(DiagramRendering.survivalSVG(rows, t))
       }
     }

@@ -36,21 +36,14 @@ extension Quorate {
       case json
     }
 
-    @Flag(inversion: .prefixedNo, help: "Every pair of datacenters lost.")
-    var pairs = true
-
-    @Flag(help: "Add every rack lost.")
-    var racks = false
-
-    @Flag(help: "Add every machine lost.")
-    var machines = false
+    @OptionGroup(title: "Scenarios") var scenarios: MatrixScenarioOptions
 
     @OptionGroup var gates: GateOptions
 
     func run() throws {
       let (_, t) = try loadValidated(file, json: format == .json)
       let rows = SurvivalMatrix.rows(
-        t, options: MatrixOptions(pairs: pairs, racks: racks, machines: machines), evaluator: ScenarioEvaluator(t))
+        t, options: scenarios.options, evaluator: ScenarioEvaluator(t))
       switch format {
       case .text: out(MatrixRendering.text(rows, t, gates: gates.failOn))
       case .markdown: out(MatrixRendering.markdown(rows, t, gates: gates.failOn))

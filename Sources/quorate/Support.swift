@@ -191,3 +191,18 @@ struct FileAndFormat: ParsableArguments {
     }
   }
 }
+
+/// `--pairs/--no-pairs`, `--racks`, `--machines`: the scenarios of the survival matrix, for
+/// `matrix` and `diagram --view survival`.
+struct MatrixScenarioOptions: ParsableArguments {
+  @Flag(inversion: .prefixedNo, help: "Every pair of datacenters lost.")
+  var pairs = true
+
+  @Flag(help: "Add every rack lost.")
+  var racks = false
+
+  @Flag(help: "Add every machine lost.")
+  var machines = false
+
+  var options: MatrixOptions { MatrixOptions(pairs: pairs, racks: racks, machines: machines) }
+}
