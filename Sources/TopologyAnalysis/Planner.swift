@@ -1,7 +1,7 @@
 public import TopologyModel
 
 /// What a plan must survive.
-public enum SurvivalGoal: Sendable, Equatable, CustomStringConvertible {
+public enum SurvivalGoal: Sendable, Equatable {
   /// The loss of any one datacenter.
   case datacenter
   /// The loss of any one rack (a machine without a rack counts as a rack of its own).
@@ -27,7 +27,7 @@ public enum SurvivalGoal: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The goal as the command line writes it: `datacenter`, `rack`, `machines:N`.
-  public var description: String {
+  public var argument: String {
     switch self {
     case .datacenter: "datacenter"
     case .rack: "rack"

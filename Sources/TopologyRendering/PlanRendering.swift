@@ -63,7 +63,7 @@ public enum PlanRendering {
     let names = { (ms: [Int]) in ms.map { t.machines[$0].name } }
     return .object([
       ("ensemble", .string(r.name)),
-      ("goals", .strings(r.goals.map(\.description))),
+      ("goals", .strings(r.goals.map(\.argument))),
       ("found", .bool(r.found)),
       ("voters", .strings(names(r.voters))),
       ("observers", .strings(names(r.observers))),
