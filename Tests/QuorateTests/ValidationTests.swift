@@ -385,3 +385,35 @@ import TopologyModel
     #expect(diff.contains("@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"), "\(diff)")
   }
 }
+
+/// Issue 10, item 2: a suggestion that helps: never a machine already in the list (following it
+/// would give V205), an unused one of the ensemble's own datacenter first.
+@Suite struct SuggestionTests {
+  @Test func unusedMachinesOfTheEnsemblesDatacenterFirst() throws {
+    let yaml = """
+      quorate: 1
+      name: t
+      datacenters:
+        a:
+          machines:
+            zk1: {host: 10.0.0.1}
+            zk2: {host: 10.0.0.2}
+            zk3: {host: 10.0.0.3}
+            zk4: {host: 10.0.0.4}
+            zk5: {host: 10.0.0.5}
+        b:
+          machines:
+            zk7: {host: 10.0.1.7}
+      ensembles:
+        e:
+          voters: [zk1, zk2, zk3, zk4, zk6]
+
+      """
+    let r = try quorate("check", "-", "--format", "json", stdin: yaml)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let d = try #require((json["diagnostics"] as? [[String: Any]])?.first { $0["code"] as? String == "V201" })
+    #expect(d["line"] as? Int == 16 && d["column"] as? Int == 34)
+    // zk1 (listed) and zk7 (other datacenter) are as close as zk5: zk5 is the one that helps.
+    #expect(d["help"] as? String == "did you mean 'zk5'?")
+  }
+}

@@ -31,7 +31,7 @@ enum HierarchicalGroups: ValidationRule {
       let voterNames = Set(e.voters.map(\.value))
       for (m, w) in e.weights {
         if c.machines[m.value] == nil {
-          MemberReferences.unknownMachine(&c, m, known: Array(c.machines.keys).sorted(), path: "\(path).weights")
+          MemberReferences.unknownMachine(&c, m, known: [Array(c.machines.keys).sorted()], path: "\(path).weights")
         } else if !voterNames.contains(m.value) {
           c.report(
             DiagnosticCatalog.nonVoterInGroup,
@@ -58,7 +58,7 @@ enum HierarchicalGroups: ValidationRule {
           for m in members {
             if c.machines[m.value] == nil {
               MemberReferences.unknownMachine(
-                &c, m, known: Array(c.machines.keys).sorted(), path: "\(path).groups.\(g.value)")
+                &c, m, known: [Array(c.machines.keys).sorted()], path: "\(path).groups.\(g.value)")
             } else if !voterNames.contains(m.value) {
               c.report(
                 DiagnosticCatalog.nonVoterInGroup,

@@ -15,7 +15,9 @@ enum MemberReferences: ValidationRule {
       for (list, role) in [(e.voters, Role.voter), (e.observers, Role.observer)] {
         for v in list {
           if c.machines[v.value] == nil {
-            unknownMachine(&c, v, known: known, path: "\(path).\(role == .voter ? "voters" : "observers")")
+            unknownMachine(
+              &c, v, known: candidates(for: e, known: known, in: c),
+              path: "\(path).\(role == .voter ? "voters" : "observers")")
             continue
           }
           if let (first, firstRole) = seen[v.value] {
@@ -38,14 +40,27 @@ enum MemberReferences: ValidationRule {
     }
   }
 
+  /// What a misspelt member most likely meant, best first: machines not yet in this ensemble
+  /// (one already listed would only give V205), in the datacenter that holds most of its
+  /// members first, then anywhere.
+  static func candidates(for e: EnsembleSpec, known: [String], in c: ValidationContext) -> [[String]] {
+    let listed = Set((e.voters + e.observers).map(\.value))
+    let unused = known.filter { !listed.contains($0) }
+    var perDC: [String: Int] = [:]
+    for name in listed { if let dc = c.machines[name]?.datacenter { perDC[dc, default: 0] += 1 } }
+    guard let home = perDC.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return [unused] }
+    return [unused.filter { c.machines[$0]?.datacenter == home }, unused]
+  }
+
   static func unknownMachine(
-    _ c: inout ValidationContext, _ v: Located<String>, known: [String], path: String
+    _ c: inout ValidationContext, _ v: Located<String>, known: [[String]], path: String
   ) {
-    let s = Scalars.suggestion(for: v.value, among: known)
+    let s = known.lazy.compactMap { Scalars.suggestion(for: v.value, among: $0) }.first
     c.report(
       DiagnosticCatalog.unknownMachine, "machine '\(v.value)' is not declared", v.range,
       path: path, label: "not declared in any datacenter",
       help: s.map { "did you mean '\($0)'?" }
         ?? "declare it under 'datacenters.<dc>.machines', or correct the name")
   }
+
 }
