@@ -109,8 +109,24 @@ public struct TopologyDecoder {
         path: path)
       return []
     }
+    // A key of an entry written at the level of the entries is an indentation slip (a
+    // dedented `machines:` under `datacenters`, `chroot:` under `ensembles`): say where it
+    // belongs, and do not decode it as an entry (which would only bury it under follow-ons).
+    let entryKeys: [String: [String]] = [
+      "datacenter": FormatKeys.datacenter, "machine": FormatKeys.machine, "ensemble": FormatKeys.ensemble,
+      "app": FormatKeys.app,
+    ]
     var out: [(Located<String>, YAMLNode)] = []
     for pair in pairs {
+      if let key = pair.key.scalar, entryKeys[what]?.contains(key) == true {
+        let owner = out.last.map { "'\($0.0.value)'" } ?? "the \(what) it belongs to"
+        report(
+          DiagnosticCatalog.unknownKey,
+          "'\(key)' is a key of \(what == "app" || what == "ensemble" ? "an" : "a") \(what), not \(what == "app" || what == "ensemble" ? "an" : "a") \(what) name",
+          pair.key.range, path: path, label: "indented one level too little",
+          help: "indent '\(key):' (and what follows it) under \(owner)")
+        continue
+      }
       guard let n = name(pair.key, path: path, what: "\(what) name") else { continue }
       out.append((n, pair.value))
     }

@@ -417,3 +417,29 @@ import TopologyModel
     #expect(d["help"] as? String == "did you mean 'zk5'?")
   }
 }
+
+/// Issue 10, item 3: an indentation slip is told as one, with where the key belongs; nothing
+/// advises removing what the user obviously meant.
+@Suite struct IndentationSlipTests {
+  @Test(arguments: [
+    (
+      "S101-dedented-machines", 10, 3, "'machines' is a key of a datacenter, not a datacenter name",
+      "indent 'machines:' (and what follows it) under 'dc-backup'"
+    ),
+    (
+      "S101-dedented-chroot", 12, 3, "'chroot' is a key of an ensemble, not an ensemble name",
+      "indent 'chroot:' (and what follows it) under 'zk'"
+    ),
+  ])
+  func slipsSayWhereTheKeyBelongs(file: String, line: Int, column: Int, message: String, help: String) throws {
+    let r = try quorate("check", "topologies/invalid/\(file).yaml", "--format", "json")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let d = try #require(json["diagnostics"] as? [[String: Any]])
+    #expect(d.count == 1, "one cause, no follow-ons: \(d.map { $0["code"] ?? "" })")
+    #expect(d.first?["code"] as? String == "S101")
+    #expect(d.first?["line"] as? Int == line && d.first?["column"] as? Int == column)
+    #expect(d.first?["message"] as? String == message)
+    #expect(d.first?["help"] as? String == help)
+    #expect(!(r.stdout.lowercased().contains("remove")))
+  }
+}
