@@ -180,7 +180,11 @@ public enum DiagnosticCatalog {
     code: "V207", severity: .error, title: "two servers bind the same host and port",
     explanation: "Every ZooKeeper server binds its client, quorum and election ports on its "
       + "host. Two members (of one or several ensembles, or two machines with the same host) "
-      + "that would bind the same host and port cannot both start.",
+      + "that would bind the same host and port cannot both start. Two spellings of one address "
+      + "(IPv6 forms, an IPv4-mapped address) are one host, as ZooKeeper compares them. Each "
+      + "cause is reported once, where it is to be changed: a copied host at the second "
+      + "machine's `host:`, a second ensemble on the same machines at its port setting (or its "
+      + "name), with the other party as a note.",
     fix: "give one of the ensembles its own ports (`clientPort`, `quorumPort`, `electionPort`)")
   public static let quorumEqualsElection = Entry(
     code: "V208", severity: .error, title: "quorumPort equals electionPort",

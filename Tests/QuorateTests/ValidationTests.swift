@@ -197,26 +197,28 @@ import TopologyModel
     expectDiagnostics(ens("  e:\n    voters: 1️⃣[]\n"), [(code: "V218", marker: "1️⃣")])
   }
 
+  /// Each root cause once, at the line to change (issue 10, item 4).
   @Test func portConflictsAcrossEnsemblesAndHosts() {
-    // Same machines, same client port: one conflict per machine.
+    // Same machines, same client port, f sets no clientPort: one conflict, at f (where the
+    // clientPort is to be added), not one per machine at the voters list.
     expectDiagnostics(
       ens(
-        "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [1️⃣a1, 2️⃣b1, 3️⃣c1]\n    quorumPort: 2889\n    electionPort: 3889\n"
+        "  e:\n    voters: [a1, b1, c1]\n  1️⃣f:\n    voters: [a1, b1, c1]\n    quorumPort: 2889\n    electionPort: 3889\n"
       ),
-      [(code: "V207", marker: "1️⃣"), (code: "V207", marker: "2️⃣"), (code: "V207", marker: "3️⃣")])
+      [(code: "V207", marker: "1️⃣")])
     // Own ports: clean.
     expectDiagnostics(
       ens(
         "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [a1, b1, c1]\n    clientPort: 2182\n    quorumPort: 2889\n    electionPort: 3889\n"
       ), [])
-    // Two machines with the same host in one ensemble.
+    // A host copied into a second machine: one error, at that machine's host.
     expectDiagnostics(
-      "quorate: 1\nname: t\ndatacenters:\n  d:\n    machines:\n      m1: {host: 10.0.0.1}\n      m2: {host: 10.0.0.1}\n      m3: {host: 10.0.0.3}\nensembles:\n  e:\n    voters: [m1, 1️⃣m2, m3]\n",
-      [(code: "V207", marker: "1️⃣"), (code: "V207", marker: "1️⃣"), (code: "V207", marker: "1️⃣")])
-    // A client port that is another ensemble's quorum port on the same host.
+      "quorate: 1\nname: t\ndatacenters:\n  d:\n    machines:\n      m1: {host: 10.0.0.1}\n      m2: {host: 1️⃣10.0.0.1}\n      m3: {host: 10.0.0.3}\nensembles:\n  e:\n    voters: [m1, m2, m3]\n",
+      [(code: "V207", marker: "1️⃣")])
+    // A client port that is another ensemble's quorum port on the same host: at that clientPort.
     expectDiagnostics(
       ens(
-        "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: 2️⃣[1️⃣a1]\n    clientPort: 2888\n    quorumPort: 2890\n    electionPort: 3890\n"
+        "  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: 2️⃣[a1]\n    clientPort: 1️⃣2888\n    quorumPort: 2890\n    electionPort: 3890\n"
       ),
       [(code: "V207", marker: "1️⃣"), (code: "V302", marker: "2️⃣")])
   }

@@ -1,58 +1,100 @@
 import TopologyDiagnostics
 
 /// V207 (two servers bind one host and port) and V208 (quorumPort equals electionPort).
+///
+/// Each root cause is reported once, at the line the user must change, with the other parties
+/// as notes: a host copied into a second machine at that machine's `host:`; a second ensemble
+/// on machines another already uses, with the same ports, at that ensemble's port setting (or
+/// its name when its ports are the defaults); a machine-level port override at that override.
 enum PortConflicts: ValidationRule {
+  struct Binding {
+    let ensemble: EnsembleSpec
+    let machine: MachineSpec
+    let what: String
+    let port: Int
+  }
+
   static func check(_ c: inout ValidationContext) {
-    struct Binding {
-      let ensemble: String
-      let machine: String
-      let what: String
-      let range: SourceRange
-    }
     var bound: [String: Binding] = [:]
+    // Root cause -> (where to report, first message parts, notes).
+    var sameHost: [String: (first: MachineSpec, second: MachineSpec, ports: [String])] = [:]
+    var sharedMachines: [String: (first: EnsembleSpec, second: EnsembleSpec, machines: [String], ports: [String])] = [:]
+    var hostOrder: [String] = []
+    var pairOrder: [String] = []
     for e in c.topology.ensembles {
-      var sameQuorumAndElection: [(machine: String, port: Int, range: SourceRange)] = []
-      defer {
-        // One diagnostic per ensemble, at the setting when the ports come from one.
-        if let first = sameQuorumAndElection.first {
-          let names = sameQuorumAndElection.map { "'\($0.machine)'" }.joined(separator: ", ")
-          let at = c.setting(e, \.electionPort)?.range ?? c.setting(e, \.quorumPort)?.range ?? first.range
-          c.report(
-            DiagnosticCatalog.quorumEqualsElection,
-            "ensemble '\(e.name.value)' uses port \(first.port) for both quorum and election on \(names)",
-            at, path: "ensembles.\(e.name.value)",
-            help: "set different 'quorumPort' and 'electionPort' (2888 and 3888 by default)")
-        }
-      }
+      var sameQuorumAndElection: [(machine: MachineSpec, port: Int)] = []
       for (m, _) in c.resolvedMembers(e) {
         guard let host = m.host?.value else { continue }
         let p = c.ports(e, m)
-        let range =
-          e.voters.first { $0.value == m.name.value }?.range
-          ?? e.observers.first { $0.value == m.name.value }?.range ?? m.name.range
-        if p.quorum == p.election { sameQuorumAndElection.append((m.name.value, p.quorum, range)) }
+        if p.quorum == p.election { sameQuorumAndElection.append((m, p.quorum)) }
         var ports: [(String, Int)] = [("client", p.client), ("quorum", p.quorum)]
         if p.election != p.quorum { ports.append(("election", p.election)) }
         for (what, port) in ports {
           let key = "\(Scalars.canonicalHost(host))|\(port)"
-          let binding = Binding(ensemble: e.name.value, machine: m.name.value, what: what, range: range)
-          if let first = bound[key] {
-            let whose =
-              first.ensemble == e.name.value
-              ? "'\(first.machine)' in the same ensemble" : "'\(first.machine)' in ensemble '\(first.ensemble)'"
-            c.report(
-              DiagnosticCatalog.portConflict,
-              "'\(m.name.value)' in ensemble '\(e.name.value)' binds \(host):\(port) (\(what) port), already bound by \(whose) (\(first.what) port)",
-              range, path: "ensembles.\(e.name.value)",
-              related: [c.related("'\(first.machine)' first binds it here", first.range)],
-              help: first.ensemble == e.name.value
-                ? "give the two machines different hosts, or different ports with machine-level 'clientPort'/'quorumPort'/'electionPort'"
-                : "give ensemble '\(e.name.value)' its own ports ('clientPort', 'quorumPort', 'electionPort')")
+          guard let first = bound[key] else {
+            bound[key] = Binding(ensemble: e, machine: m, what: what, port: port)
+            continue
+          }
+          if first.machine.name.value != m.name.value {
+            // Two machines, one address: the host line of the later machine is the cause.
+            let k = "\(first.machine.name.value)|\(m.name.value)"
+            if sameHost[k] == nil { hostOrder.append(k) }
+            sameHost[k, default: (first.machine, m, [])].ports.append("\(port) (\(what))")
           } else {
-            bound[key] = binding
+            // One machine in two ensembles with the same ports: the later ensemble's ports.
+            let k = "\(first.ensemble.name.value)|\(e.name.value)"
+            if sharedMachines[k] == nil { pairOrder.append(k) }
+            var entry = sharedMachines[k] ?? (first.ensemble, e, [], [])
+            if !entry.machines.contains(m.name.value) { entry.machines.append(m.name.value) }
+            let label = "\(port) (\(what))"
+            if !entry.ports.contains(label) { entry.ports.append(label) }
+            sharedMachines[k] = entry
           }
         }
       }
+      if let first = sameQuorumAndElection.first {
+        let names = sameQuorumAndElection.map { "'\($0.machine.name.value)'" }.joined(separator: ", ")
+        // At the override that makes them equal: the machine's, else the ensemble's or the default's.
+        let at =
+          first.machine.electionPort?.range ?? first.machine.quorumPort?.range
+          ?? c.setting(e, \.electionPort)?.range ?? c.setting(e, \.quorumPort)?.range ?? e.name.range
+        c.report(
+          DiagnosticCatalog.quorumEqualsElection,
+          "ensemble '\(e.name.value)' uses port \(first.port) for both quorum and election on \(names)",
+          at, path: "ensembles.\(e.name.value)",
+          help: "set different 'quorumPort' and 'electionPort' (2888 and 3888 by default)")
+      }
+    }
+    for k in hostOrder {
+      guard let (first, second, ports) = sameHost[k], let host = second.host else { continue }
+      c.report(
+        DiagnosticCatalog.portConflict,
+        "machine '\(second.name.value)' has the address of machine '\(first.name.value)' (\(host.value)): their servers bind the same ports",
+        host.range, path: "datacenters.\(second.datacenter).machines.\(second.name.value).host",
+        related: first.host.map { [c.related("'\(first.name.value)' has this address", $0.range)] } ?? [],
+        notes: ["both bind " + ports.joined(separator: ", ")],
+        help:
+          "give '\(second.name.value)' its own host, or its own ports with machine-level 'clientPort'/'quorumPort'/'electionPort'"
+      )
+    }
+    for k in pairOrder {
+      guard let (first, second, machines, ports) = sharedMachines[k] else { continue }
+      // At the conflicting port's own setting on the ensemble, else its name (where a port
+      // setting is to be added).
+      let settings = [
+        ("(client)", second.settings.clientPort?.range), ("(quorum)", second.settings.quorumPort?.range),
+        ("(election)", second.settings.electionPort?.range),
+      ]
+      let at =
+        settings.first { kind, range in range != nil && ports.contains { $0.hasSuffix(kind) } }?.1
+        ?? second.name.range
+      c.report(
+        DiagnosticCatalog.portConflict,
+        "ensemble '\(second.name.value)' binds ports that ensemble '\(first.name.value)' already binds on \(machines.map { "'\($0)'" }.joined(separator: ", "))",
+        at, path: "ensembles.\(second.name.value)",
+        related: [c.related("'\(first.name.value)' binds them first", first.name.range)],
+        notes: ["both bind " + ports.joined(separator: ", ")],
+        help: "give ensemble '\(second.name.value)' its own ports ('clientPort', 'quorumPort', 'electionPort')")
     }
   }
 }
