@@ -445,3 +445,22 @@ import TopologyModel
     #expect(!(r.stdout.lowercased().contains("remove")))
   }
 }
+
+/// Issue 10, items 7 and 8: several files, and hostile bytes on a terminal.
+@Suite struct CheckManyFilesTests {
+  @Test func everyReadableFileIsCheckedAndTheWorstCodeWins() throws {
+    let r = try quorate(
+      "check", "topologies/payments-prod.yaml", "topologies/no-such-file.yaml", "topologies/two-dc-3-2.yaml")
+    #expect(r.status == 2)
+    #expect(r.stdout.contains("topologies/payments-prod.yaml: valid"))
+    #expect(r.stdout.contains("topologies/two-dc-3-2.yaml: valid"))
+    #expect(r.stderr.contains("cannot read 'topologies/no-such-file.yaml'"))
+  }
+
+  @Test func controlBytesInASnippetAreShownAsReplacementCharacters() throws {
+    let r = try quorate("check", "-", stdin: "quorate: 1\nname: t\nregion: \"a\u{1}b\u{7F}c\"\n")
+    #expect(r.status == 1)
+    #expect(!r.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    #expect(r.stdout.contains("3 | region: \"a\u{FFFD}b\u{FFFD}c\""), "\(r.stdout)")
+  }
+}
