@@ -292,6 +292,13 @@ import Testing
     let started = Date()
     #expect(try quorate("emit", "-", "-o", root.appendingPathComponent("timing").path, stdin: full).status == 0)
     let runMicroseconds = UInt32(min(2.0, Date().timeIntervalSince(started)) * 1_000_000)
+    // The time to read, validate and plan without writing (emit --check of an empty folder):
+    // kills drawn between most of that and the whole run land while files are written far
+    // more often than kills drawn from zero, whatever the machine's speed.
+    let planned = Date()
+    _ = try quorate("emit", "-", "-o", root.appendingPathComponent("timing-check").path, "--check", stdin: full)
+    let planMicroseconds = UInt32(min(2.0, Date().timeIntervalSince(planned)) * 1_000_000)
+    let earliest = min(planMicroseconds * 7 / 10, runMicroseconds)
     var generator = SystemRandomNumberGenerator()
     var killedMidway = 0
     var caughtWriting = 0
@@ -305,7 +312,8 @@ import Testing
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice
       try p.run()
-      usleep(UInt32.random(in: 0...runMicroseconds, using: &generator))
+      // Every fourth kill from zero, so that early kills (before any write) are tried too.
+      usleep(UInt32.random(in: (iteration % 4 == 0 ? 0 : earliest)...runMicroseconds * 11 / 10, using: &generator))
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
       if p.terminationReason == .uncaughtSignal { killedMidway += 1 }
