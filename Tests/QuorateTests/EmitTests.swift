@@ -313,7 +313,7 @@ import Testing
       p.standardError = FileHandle.nullDevice
       try p.run()
       // Every fourth kill from zero, so that early kills (before any write) are tried too.
-      usleep(UInt32.random(in: (iteration % 4 == 0 ? 0 : earliest)...runMicroseconds * 11 / 10, using: &generator))
+      usleep(UInt32.random(in: (iteration % 4 == 0 ? 0 : earliest)...runMicroseconds, using: &generator))
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
       if p.terminationReason == .uncaughtSignal { killedMidway += 1 }
@@ -336,7 +336,7 @@ import Testing
       }
     }
     // The loop must really have interrupted runs, or it proves nothing.
-    #expect(killedMidway >= 20, "only \(killedMidway) runs were killed before they finished")
+    #expect(killedMidway >= 10, "only \(killedMidway) runs were killed before they finished")
     #expect(caughtWriting >= 3, "only \(caughtWriting) kills landed while files were being written")
     if ProcessInfo.processInfo.environment["QUORATE_KILL_STATS"] != nil {
       print("kill loop: \(killedMidway) killed, \(caughtWriting) caught while writing")
