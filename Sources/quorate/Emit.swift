@@ -152,6 +152,15 @@ extension Quorate {
     private func write(_ plan: OutputPlan, into folder: SafeFolder, manifestText: String?) throws {
       guard plan.hasDrift || manifestText != plan.manifest() else { return }
       deferInterrupts()
+      var step = 0
+      // Fault injection for the crash tests: QUORATE_EMIT_STOP_AT=N stops the process (SIGSTOP)
+      // before its Nth file operation, so a test can SIGKILL it at exactly that point.
+      let stopAt = ProcessInfo.processInfo.environment["QUORATE_EMIT_STOP_AT"].flatMap { Int($0) }
+      func checkpoint() {
+        step += 1
+        if step == stopAt { raise(SIGSTOP) }
+      }
+      checkpoint()
       if plan.hasDrift { try folder.writeAtomically(EmitPlan.manifestName, plan.journal()) }
       var pending: [String] = []
       func discard() { for p in pending { folder.discardTemporary(p) } }
@@ -161,6 +170,7 @@ extension Quorate {
           throw fail("interrupted; no file in '\(output)' was replaced")
         }
         do {
+          checkpoint()
           _ = try folder.writeTemporary(c.path, c.new, sync: false)
         } catch {
           discard()
@@ -169,8 +179,15 @@ extension Quorate {
         pending.append(c.path)
       }
       folder.syncAll()
-      for p in pending { try folder.commit(p) }
-      for s in plan.stale { folder.remove(s) }
+      for p in pending {
+        checkpoint()
+        try folder.commit(p)
+      }
+      for s in plan.stale {
+        checkpoint()
+        folder.remove(s)
+      }
+      checkpoint()
       folder.syncAll()
       try folder.writeAtomically(EmitPlan.manifestName, plan.manifest())
     }

@@ -288,19 +288,10 @@ import Testing
       clean.append(files)
     }
     let out = root.appendingPathComponent("out")
-    // Kill within the time a whole run takes here, so that many kills land while it writes.
-    let started = Date()
-    #expect(try quorate("emit", "-", "-o", root.appendingPathComponent("timing").path, stdin: full).status == 0)
-    let runMicroseconds = UInt32(min(2.0, Date().timeIntervalSince(started)) * 1_000_000)
-    // The time to read, validate and plan without writing (emit --check of an empty folder):
-    // kills drawn between most of that and the whole run land while files are written far
-    // more often than kills drawn from zero, whatever the machine's speed.
-    let planned = Date()
-    _ = try quorate("emit", "-", "-o", root.appendingPathComponent("timing-check").path, "--check", stdin: full)
-    let planMicroseconds = UInt32(min(2.0, Date().timeIntervalSince(planned)) * 1_000_000)
-    let earliest = min(planMicroseconds * 7 / 10, runMicroseconds)
+    // Half the kills at an exact file operation (QUORATE_EMIT_STOP_AT stops emit before its
+    // Nth one, then SIGKILL), walking through every step of a run: the journal, each temporary
+    // file, each rename, each removal, the final manifest. The other half at a random moment.
     var generator = SystemRandomNumberGenerator()
-    var killedMidway = 0
     var caughtWriting = 0
     for iteration in 0..<120 {
       let which = iteration % 2
@@ -311,12 +302,24 @@ import Testing
       p.arguments = ["emit", input.path, "-o", out.path]
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice
+      var env = ProcessInfo.processInfo.environment
+      let exact = iteration % 2 == 0
+      if exact { env["QUORATE_EMIT_STOP_AT"] = String(iteration / 2 % 40 + 1) }
+      p.environment = env
       try p.run()
-      // Every fourth kill from zero, so that early kills (before any write) are tried too.
-      usleep(UInt32.random(in: (iteration % 4 == 0 ? 0 : earliest)...runMicroseconds, using: &generator))
+      if exact {
+        // Wait until it stops itself (state T in /proc) or ends.
+        let deadline = Date().addingTimeInterval(20)
+        while p.isRunning && Date() < deadline {
+          let stat = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/stat", encoding: .utf8)) ?? ""
+          if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "T" { break }
+          usleep(2000)
+        }
+      } else {
+        usleep(UInt32.random(in: 0...60_000, using: &generator))
+      }
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
-      if p.terminationReason == .uncaughtSignal { killedMidway += 1 }
       let after = listFiles(out)
       var state: [String: String] = [:]
       for f in after { state[f] = try? String(contentsOf: out.appendingPathComponent(f), encoding: .utf8) }
@@ -335,11 +338,10 @@ import Testing
         #expect((try? String(contentsOf: out.appendingPathComponent(f), encoding: .utf8)) == text, "\(f)")
       }
     }
-    // The loop must really have interrupted runs, or it proves nothing.
-    #expect(killedMidway >= 10, "only \(killedMidway) runs were killed before they finished")
-    #expect(caughtWriting >= 3, "only \(caughtWriting) kills landed while files were being written")
+    // The exact kills land in the middle of writing by construction; the loop must have seen it.
+    #expect(caughtWriting >= 20, "only \(caughtWriting) kills left a folder between two clean states")
     if ProcessInfo.processInfo.environment["QUORATE_KILL_STATS"] != nil {
-      print("kill loop: \(killedMidway) killed, \(caughtWriting) caught while writing")
+      print("kill loop: \(caughtWriting) of 120 kills left the folder between two clean states")
     }
   }
 
