@@ -1,4 +1,5 @@
 public import TopologyAnalysis
+import TopologyEmitters
 public import TopologyModel
 
 /// The words for the engine's typed facts: every sentence a command prints about a scenario,
@@ -6,8 +7,7 @@ public import TopologyModel
 public enum AnalysisWording {
   /// "1 voter", "3 voters", "no voters".
   public static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
-    let many = plural ?? noun + "s"
-    return n == 0 ? "no \(many)" : "\(n) \(n == 1 ? noun : many)"
+    Wording.count(n, noun, plural: plural)
   }
 
   /// "3 of 5 votes", "a weight majority in 2 of 3 groups".
