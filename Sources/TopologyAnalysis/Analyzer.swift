@@ -84,7 +84,12 @@ public enum Analyzer {
   public static let maxSplitDatacenters = 12
 
   public static func analyze(_ t: ValidatedTopology) -> AnalysisReport {
-    let evaluator = ScenarioEvaluator(t)
+    analyze(t, evaluator: ScenarioEvaluator(t))
+  }
+
+  /// Analyzes with `evaluator`, so a caller that also compares or builds the matrix builds
+  /// the quorum systems and connect lists once.
+  public static func analyze(_ t: ValidatedTopology, evaluator: ScenarioEvaluator) -> AnalysisReport {
     let ensembles = t.ensembles.indices.map { ensembleReport($0, t, evaluator.system($0)) }
     // A datacenter that holds no server of an app's registries, and is not its own, changes
     // nothing for it: only those pairs are evaluated, with each ensemble's outcome per

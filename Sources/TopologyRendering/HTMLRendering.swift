@@ -59,7 +59,7 @@ public enum HTMLRendering {
   /// The page.
   public static func report(_ t: ValidatedTopology, diagnostics: [Diagnostic]) -> String {
     let evaluator = ScenarioEvaluator(t)
-    let analysis = Analyzer.analyze(t)
+    let analysis = Analyzer.analyze(t, evaluator: evaluator)
     let comparisons = Comparison.compare(t, evaluator: evaluator)
     let rows = SurvivalMatrix.rows(t, evaluator: evaluator)
     let errors = diagnostics.filter { $0.severity == .error }.count

@@ -236,11 +236,12 @@ public enum ReportRendering {
 
   /// `report --format json`: the same facts as the text, under one document.
   public static func reportJSON(_ t: ValidatedTopology, diagnostics: [Diagnostic]) -> JSONValue {
-    .object([
+    let evaluator = ScenarioEvaluator(t)
+    return .object([
       ("topology", .string(t.name)),
       ("diagnostics", .array(diagnostics.map(DiagnosticRenderer.json))),
-      ("analysis", AnalysisRendering.analyzeJSON(Analyzer.analyze(t), t)),
-      ("comparison", compareJSON(Comparison.compare(t))),
+      ("analysis", AnalysisRendering.analyzeJSON(Analyzer.analyze(t, evaluator: evaluator), t)),
+      ("comparison", compareJSON(Comparison.compare(t, evaluator: evaluator))),
       ("connect", ConnectStrings.json(t, apps: t.apps)),
     ])
   }
@@ -249,8 +250,9 @@ public enum ReportRendering {
   public static func report(
     _ t: ValidatedTopology, diagnostics: [Diagnostic], markdown: Bool
   ) -> String {
-    let analysis = Analyzer.analyze(t)
-    let comparisons = Comparison.compare(t)
+    let evaluator = ScenarioEvaluator(t)
+    let analysis = Analyzer.analyze(t, evaluator: evaluator)
+    let comparisons = Comparison.compare(t, evaluator: evaluator)
     var out = ""
     func heading(_ text: String, level: Int = 2) {
       if markdown {
