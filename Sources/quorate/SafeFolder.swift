@@ -21,8 +21,19 @@ final class SafeFolder {
   let path: String
   /// A descriptor of the folder itself.
   let fd: Int32
-  /// Folders already opened, by relative path ("" is the folder itself).
+  /// Folders already opened, by relative path ("" is the folder itself). At most
+  /// `openFolderLimit` stay open: an estate writes hundreds of thousands of files in tens of
+  /// thousands of folders, far more than a process may hold descriptors.
   private var folders: [String: Int32] = [:]
+
+  /// 128 folders, or a quarter of the descriptors the process may open if that is less.
+  static let openFolderLimit: Int = {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < 1 << 20 else {
+      return 128
+    }
+    return max(4, min(128, Int(limit.rlim_cur / 4)))
+  }()
 
   /// The prefix of every temporary file quorate writes (recognised and removed on the next run).
   static let temporaryPrefix = ".quorate-tmp."
@@ -90,9 +101,15 @@ final class SafeFolder {
   }
 
   /// Opens the folder at a relative path, one component at a time, never following a link.
-  /// With `create`, missing folders are made.
+  /// With `create`, missing folders are made. The descriptor returned stays valid until the
+  /// next call (the cache of open folders may be emptied then).
   private func folder(_ relative: String, create: Bool) -> Step {
     if let d = folders[relative] { return .folder(d) }
+    if folders.count >= Self.openFolderLimit {
+      // Files come in path order, so the folders that matter next are reopened cheaply.
+      for (key, d) in folders where !key.isEmpty { close(d) }
+      folders = ["": fd]
+    }
     var current = fd
     var walked = ""
     for component in relative.split(separator: "/") {

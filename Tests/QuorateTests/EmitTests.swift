@@ -269,6 +269,24 @@ import Testing
     flock(fd, LOCK_UN)
   }
 
+  /// An estate has far more folders than a process may hold descriptors: the generated S estate
+  /// writes about 250 folders, emitted here with at most 48 descriptors open (L, 210,000 files,
+  /// once failed with "Too many open files").
+  @Test func moreFoldersThanOpenDescriptorsAllowed() throws {
+    let dir = try temporaryFolder("many-folders")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let estate = dir.appendingPathComponent("S.yaml").path
+    try runProcess("/usr/bin/python3", ["Benchmarks/generate-estate.py", "S", estate])
+    let out = dir.appendingPathComponent("out").path
+    for arguments in [["emit", estate, "-o", out], ["emit", "--check", estate, "-o", out]] {
+      let command = "ulimit -n 48 && exec \"$0\" \"$@\""
+      let r = try runProcess("/bin/sh", ["-c", command, quorateBinary] + arguments)
+      #expect(r.status == 0, "\(arguments[0...1]): \(r.stderr.prefix(300))")
+    }
+    let apps = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out/apps").path)
+    #expect(apps.count == 200)
+  }
+
   /// SIGKILL at random points while emitting one of two topologies in turn: after every kill each
   /// file is either as it was or complete, and the next plain emit finishes the job cleanly.
   @Test func killedAtRandomPointsTheNextEmitFinishesCleanly() throws {
