@@ -108,6 +108,14 @@ public struct ScenarioEvaluator: Sendable {
   /// Each app's connect list per registry (member indices), computed once.
   let connectLists: [[[Int]]]
 
+  /// The ensembles with a member in each datacenter, and the apps in each datacenter and using
+  /// each ensemble: what a failure there can change.
+  let ensemblesIn: [[Int]]
+  let appsIn: [[Int]]
+  let appsUsing: [[Int]]
+  /// Every outcome with nothing failed and no cut; a scenario changes only what it touches.
+  private var baseline: (ensembles: [EnsembleOutcome], apps: [AppOutcome])
+
   /// Creates an evaluator.
   public init(_ topology: ValidatedTopology) {
     self.topology = topology
@@ -115,15 +123,49 @@ public struct ScenarioEvaluator: Sendable {
     self.connectLists = topology.apps.map { app in
       app.registries.map { ConnectList.members(app: app, ensemble: topology.ensembles[$0], in: topology) }
     }
+    var ensemblesIn = Array(repeating: [Int](), count: topology.datacenters.count)
+    for (ei, e) in topology.ensembles.enumerated() {
+      for d in Set(e.members.map { topology.machines[$0.machine].datacenter }).sorted() { ensemblesIn[d].append(ei) }
+    }
+    var appsIn = Array(repeating: [Int](), count: topology.datacenters.count)
+    var appsUsing = Array(repeating: [Int](), count: topology.ensembles.count)
+    for (ai, app) in topology.apps.enumerated() {
+      appsIn[app.datacenter].append(ai)
+      for ei in Set(app.registries) { appsUsing[ei].append(ai) }
+    }
+    self.ensemblesIn = ensemblesIn
+    self.appsIn = appsIn
+    self.appsUsing = appsUsing
+    self.baseline = ([], [])
+    let none = FailureScenario(datacenterCount: topology.datacenters.count)
+    let ensembles = topology.ensembles.indices.map { evaluate(ensemble: $0, none) }
+    self.baseline = (ensembles, topology.apps.indices.map { evaluate(app: $0, none, ensembles: ensembles) })
   }
 
   /// The quorum system of an ensemble.
   public func system(_ e: Int) -> QuorumSystem { systems[e] }
 
-  /// Evaluates every ensemble and app.
+  /// Evaluates every ensemble and app. Only the ensembles with a member in a datacenter the
+  /// scenario touches (failed, cut off, or holding a failed rack or machine), and the apps in
+  /// those datacenters or using those ensembles, are evaluated; every other outcome is the one
+  /// with nothing failed, since nothing it depends on changed.
   public func evaluate(_ s: FailureScenario) -> (ensembles: [EnsembleOutcome], apps: [AppOutcome]) {
-    let ensembles = topology.ensembles.indices.map { evaluate(ensemble: $0, s) }
-    let apps = topology.apps.indices.map { evaluate(app: $0, s, ensembles: ensembles) }
+    let t = topology
+    var touched = s.failedDatacenters
+    for r in s.failedRacks { touched.insert(r.datacenter) }
+    for m in s.failedMachines { touched.insert(t.machines[m].datacenter) }
+    for (d, side) in s.sides.enumerated() where side != 0 { touched.insert(d) }
+    var ensembles = baseline.ensembles
+    var affectedApps = Set<Int>()
+    for d in touched {
+      for ei in ensemblesIn[d] { ensembles[ei] = evaluate(ensemble: ei, s) }
+      affectedApps.formUnion(appsIn[d])
+    }
+    for d in touched {
+      for ei in ensemblesIn[d] { affectedApps.formUnion(appsUsing[ei]) }
+    }
+    var apps = baseline.apps
+    for ai in affectedApps { apps[ai] = evaluate(app: ai, s, ensembles: ensembles) }
     return (ensembles, apps)
   }
 

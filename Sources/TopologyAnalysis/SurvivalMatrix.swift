@@ -74,16 +74,39 @@ public enum SurvivalMatrix {
     return out
   }
 
-  /// Evaluates every scenario.
+  /// Every scenario, evaluated as it is read: a matrix of an estate (thousands of scenarios
+  /// by tens of thousands of apps) is never held whole.
   public static func rows(
     _ t: ValidatedTopology, options: MatrixOptions = MatrixOptions(), evaluator: ScenarioEvaluator
-  )
-    -> [MatrixRow]
-  {
-    scenarios(t, options: options).map { s in
+  ) -> MatrixRows {
+    MatrixRows(scenarios: scenarios(t, options: options), evaluator: evaluator)
+  }
+}
+
+/// The rows of a survival matrix, evaluated one at a time when iterated.
+public struct MatrixRows: Sequence, Sendable {
+  public let scenarios: [FailureScenario]
+  let evaluator: ScenarioEvaluator
+
+  /// How many rows there are.
+  public var count: Int { scenarios.count }
+
+  public struct Iterator: IteratorProtocol {
+    var scenarios: IndexingIterator<[FailureScenario]>
+    let evaluator: ScenarioEvaluator
+    public mutating func next() -> MatrixRow? {
+      guard let s = scenarios.next() else { return nil }
       let r = evaluator.evaluate(s)
       return MatrixRow(scenario: s, ensembles: r.ensembles, apps: r.apps)
     }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(scenarios: scenarios.makeIterator(), evaluator: evaluator) }
+
+  /// How many rows trip any of these gates.
+  public func count(tripping gates: [FailureGate]) -> Int {
+    guard !gates.isEmpty else { return 0 }
+    return reduce(0) { $0 + (FailureGate.tripped(gates, ensembles: $1.ensembles, apps: $1.apps).isEmpty ? 0 : 1) }
   }
 }
 

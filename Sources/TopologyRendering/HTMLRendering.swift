@@ -61,7 +61,7 @@ public enum HTMLRendering {
     let evaluator = ScenarioEvaluator(t)
     let analysis = Analyzer.analyze(t, evaluator: evaluator)
     let comparisons = Comparison.compare(t, evaluator: evaluator)
-    let rows = SurvivalMatrix.rows(t, evaluator: evaluator)
+    let rows = Array(SurvivalMatrix.rows(t, evaluator: evaluator))
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     let failing = rows.filter { $0.apps.contains { $0.status == .unavailable } }.count

@@ -6,7 +6,7 @@ public import TopologyModel
 /// `what-if` document per scenario).
 public enum MatrixRendering {
   /// `matrix --format json`: `{"scenarios": [...]}`, each element shaped as `what-if`'s JSON.
-  public static func json(_ rows: [MatrixRow], _ t: ValidatedTopology) -> JSONValue {
+  public static func json(_ rows: MatrixRows, _ t: ValidatedTopology) -> JSONValue {
     .object([
       ("scenarios", .array(rows.map { AnalysisRendering.whatIfJSON($0.scenario, ($0.ensembles, $0.apps), t) }))
     ])
@@ -36,12 +36,12 @@ public enum MatrixRendering {
 
   /// `matrix` as text: a grid with numbered columns and a legend, fitting a terminal for a
   /// dozen datacenters. What does not fit is counted, never dropped silently.
-  public static func text(_ rows: [MatrixRow], _ t: ValidatedTopology, gates: [FailureGate] = []) -> String {
+  public static func text(_ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []) -> String {
     var out =
       "Survival matrix of '\(t.name)': \(AnalysisWording.count(rows.count, "scenario")), "
       + "\(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n\n"
-    guard !rows.isEmpty else { return out }
-    let labels = rows.prefix(maxTextRows).map { AnalysisWording.scenarioLabel($0.scenario, t) }
+    guard rows.count > 0 else { return out }
+    let labels = rows.scenarios.prefix(maxTextRows).map { AnalysisWording.scenarioLabel($0, t) }
     let labelWidth = min(40, max("scenario".count, labels.map(\.count).max() ?? 0))
     // Columns of 6 characters after the label; at least four whatever the width.
     let columns = max(4, (textWidth - labelWidth - 3) / 6)
@@ -55,14 +55,15 @@ public enum MatrixRendering {
     if !appColumns.isEmpty { header += " " + appColumns.map { pad("A\($0 + 1)", cellWidth) }.joined() }
     out += header.trimmingTrailingSpaces() + "\n"
     var tripped = 0
-    for (row, label) in zip(rows, labels) {
-      var line = pad(cut(label), labelWidth) + "  "
+    // Every row counts for the gates; the first maxTextRows are shown.
+    for (index, row) in rows.enumerated() {
+      let fails = !FailureGate.tripped(gates, ensembles: row.ensembles, apps: row.apps).isEmpty
+      if fails { tripped += 1 }
+      guard index < labels.count else { continue }
+      var line = pad(cut(labels[index]), labelWidth) + "  "
       line += ensembleColumns.map { pad(ensembleCell(row.ensembles[$0], row.scenario), cellWidth) }.joined()
       if !appColumns.isEmpty { line += " " + appColumns.map { pad(appCell(row.apps[$0]), cellWidth) }.joined() }
-      if !FailureGate.tripped(gates, ensembles: row.ensembles, apps: row.apps).isEmpty {
-        line += " <- fails the gate"
-        tripped += 1
-      }
+      if fails { line += " <- fails the gate" }
       out += line.trimmingTrailingSpaces() + "\n"
     }
     if rows.count > maxTextRows {
@@ -113,7 +114,7 @@ public enum MatrixRendering {
   }
 
   /// `matrix --format markdown`: every scenario and every ensemble and app, named.
-  public static func markdown(_ rows: [MatrixRow], _ t: ValidatedTopology, gates: [FailureGate] = []) -> String {
+  public static func markdown(_ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []) -> String {
     var out = "# Survival matrix of `\(t.name)`\n\n"
     out +=
       "\(AnalysisWording.count(rows.count, "scenario")); ensembles: quorum (side of a cut) or none; apps: status, ⚠ when clients risk SESSION_EXPIRED while they fail over.\n\n"

@@ -49,12 +49,11 @@ extension Quorate {
       case .markdown: out(MatrixRendering.markdown(rows, t, gates: gates.failOn))
       case .json: out(MatrixRendering.json(rows, t).rendered() + "\n")
       }
-      let failing = rows.filter {
-        !FailureGate.tripped(gates.failOn, ensembles: $0.ensembles, apps: $0.apps).isEmpty
-      }
-      if !failing.isEmpty {
+      // A second pass for the exit code: the rows are evaluated as they are read, never kept.
+      let failing = rows.count(tripping: gates.failOn)
+      if failing > 0 {
         err(
-          "quorate: --fail-on \(gates.failOn.map(\.rawValue).joined(separator: ", ")): \(AnalysisWording.count(failing.count, "scenario")) \(failing.count == 1 ? "fails" : "fail") the gate\n"
+          "quorate: --fail-on \(gates.failOn.map(\.rawValue).joined(separator: ", ")): \(AnalysisWording.count(failing, "scenario")) \(failing == 1 ? "fails" : "fail") the gate\n"
         )
         throw ExitCode(1)
       }

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TopologyAnalysis
+import TopologyDiagnostics
+import TopologyModel
 
 /// Every command says the same about every app in every scenario of the default matrix
 /// (issue 8): `matrix`, `what-if`, `analyze`, `compare` and `report --format json`, run as a
@@ -105,5 +108,75 @@ import Testing
     let report = try json(["report", path])
     #expect(NSDictionary(dictionary: report["analysis"] as? [String: Any] ?? [:]).isEqual(to: analyze))
     #expect(NSDictionary(dictionary: report["comparison"] as? [String: Any] ?? [:]).isEqual(to: compare))
+  }
+}
+
+/// The evaluator re-evaluates only what a scenario touches; every other outcome is taken from
+/// the one with nothing failed. On a generated estate, every outcome of many scenarios (failed
+/// datacenters, racks, machines, cuts, partitions) must equal a full evaluation of every
+/// ensemble and app.
+@Suite struct IncrementalEvaluationTests {
+  static let files = ["estate-S", "remote-app"] + ConsistencyTests.topologies
+
+  /// An app in a datacenter that holds no member of its registry.
+  static let remoteApp = """
+    quorate: 1
+    name: remote
+    datacenters:
+      a: { machines: { a1: { host: 10.0.0.1 }, a2: { host: 10.0.0.2 } } }
+      b: { machines: { b1: { host: 10.0.1.1 } } }
+      c: { machines: { c1: { host: 10.0.2.1 } } }
+    ensembles:
+      zk: { voters: [a1, a2, b1] }
+    apps:
+      far: { datacenter: c, registry: zk }
+      near: { datacenter: a, registry: zk }
+    """
+
+  @Test(arguments: files)
+  func touchedOnlyEqualsEvaluatingEverything(file: String) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quorate-incremental-\(getpid())-\(file)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var path = packageRoot.appendingPathComponent("topologies/" + file).path
+    if file == "estate-S" {
+      path = dir.appendingPathComponent("S.yaml").path
+      try runProcess("/usr/bin/python3", ["Benchmarks/generate-estate.py", "S", path])
+    } else if file == "remote-app" {
+      path = dir.appendingPathComponent("remote.yaml").path
+      try Self.remoteApp.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    let loaded = TopologyLoader.load(SourceFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8)))
+    let t = try #require(loaded.topology)
+    let evaluator = ScenarioEvaluator(t)
+    var scenarios = SurvivalMatrix.scenarios(t, options: MatrixOptions(pairs: true, racks: true, machines: true))
+    var partition = FailureScenario(datacenterCount: t.datacenters.count)
+    partition.sides = t.datacenters.indices.map { $0 % 2 }
+    partition.failedMachines = [0, t.machines.count - 1]
+    scenarios.append(partition)
+    if let rack = t.machines.first(where: { $0.rack != nil }) {
+      var mixed = FailureScenario(datacenterCount: t.datacenters.count)
+      mixed.failedRacks = [FailureScenario.RackID(datacenter: rack.datacenter, rack: rack.rack!)]
+      mixed.sides[t.datacenters.count - 1] = 1
+      scenarios.append(mixed)
+    }
+    for s in scenarios {
+      let fast = evaluator.evaluate(s)
+      let ensembles = t.ensembles.indices.map { evaluator.evaluate(ensemble: $0, s) }
+      let apps = t.apps.indices.map { evaluator.evaluate(app: $0, s, ensembles: ensembles) }
+      for (a, b) in zip(fast.ensembles, ensembles) {
+        #expect(
+          a.quorumSide == b.quorumSide && a.aliveVoters == b.aliveVoters && a.up == b.up && a.serving == b.serving,
+          "ensemble \(t.ensembles[b.ensemble].name) in \(s)")
+      }
+      for (a, b) in zip(fast.apps, apps) {
+        let same =
+          a.status == b.status && a.activeRegistry == b.activeRegistry
+          && a.registries.map(\.state) == b.registries.map(\.state)
+          && a.registries.map(\.reachable) == b.registries.map(\.reachable)
+          && a.registries.map(\.servingReachable) == b.registries.map(\.servingReachable)
+        #expect(same, "app \(t.apps[b.app].name) in \(s)")
+      }
+    }
   }
 }

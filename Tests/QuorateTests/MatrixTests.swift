@@ -10,7 +10,7 @@ import TopologyModel
   /// every member listed; payment-gateway (sh-a) uses 'sh-local' then 'global', both local.
   @Test func specExampleByHand() throws {
     let t = try bundled("payments-prod")
-    let rows = SurvivalMatrix.rows(t, evaluator: ScenarioEvaluator(t))
+    let rows = Array(SurvivalMatrix.rows(t, evaluator: ScenarioEvaluator(t)))
     let expected: [(String, [Bool], [AppStatus])] = [
       ("dc:bj-a", [true, true], [.down, .ok]),  // global keeps b1 b2 c1
       ("dc:bj-b", [true, true], [.ok, .ok]),
