@@ -4,15 +4,17 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PACKAGES := libyaml-dev pkg-config
+# The benchmark: GNU time for peak memory, PyYAML's C loader as a baseline, tar.
+BENCH_PACKAGES := time python3-yaml tar
 # The tests run real ZooKeeper servers, ZooKeeper's own quorum code (zookeeper.jar, on the
 # JDK) and a real client (python3-kazoo under /usr/bin/python3); they render quorate's SVG
 # with rsvg-convert, its DOT with graphviz, and its HTML report in headless Chromium.
-TEST_PACKAGES := $(BUILD_PACKAGES) zookeeper python3-kazoo default-jdk-headless librsvg2-bin graphviz chromium fonts-dejavu-core python3-jsonschema python3-yaml
+TEST_PACKAGES := $(BUILD_PACKAGES) $(BENCH_PACKAGES) zookeeper python3-kazoo default-jdk-headless librsvg2-bin graphviz chromium fonts-dejavu-core python3-jsonschema
 TOPOLOGY ?= topologies/payments-prod.yaml
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: run test build release deps test-deps docs check-topologies contract asan bench lint format clean install uninstall
+.PHONY: run test build release deps test-deps docs check-topologies contract asan bench bench-smoke lint format clean install uninstall
 
 # Installs Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -64,7 +66,7 @@ uninstall:
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory check-topologies contract asan
+	$(MAKE) --no-print-directory check-topologies contract bench-smoke asan
 
 # The unit and CLI tests again with AddressSanitizer, the binary they run included (the real
 # servers, Chromium and the timing-driven kill loop are left to the plain run). Leak checking is off: a CLI that exits at once
@@ -88,9 +90,16 @@ contract:
 	python3 ../shared/tools/contract-check.py .build/debug/quorate || \
 	  { [ ! -f ../shared/tools/contract-check.py ] && echo "contract check skipped: ../shared not present"; }
 
-# Speed figures on a generated estate of thousands of machines, as ratios against reading it.
-bench: deps
-	$(SWIFT) run -c release quorate-bench
+# Every command on generated estates S, M, L and XL against a libyaml floor, PyYAML and tar
+# in the same run; writes docs/performance.md. SIZES=S,M limits it.
+SIZES ?= S,M,L,XL
+bench: release
+	$(call apt_install,$(BENCH_PACKAGES))
+	/usr/bin/python3 Benchmarks/bench.py --binary .build/release/quorate --sizes $(SIZES) --write docs/performance.md
+
+# The benchmark's smoke run (S, once), as part of make test.
+bench-smoke:
+	/usr/bin/python3 Benchmarks/bench.py --binary .build/debug/quorate --sizes S --runs 1 > /dev/null
 
 # Regenerates docs/diagnostics.md from the catalogue and the README's diagram (tests fail when
 # either is stale).

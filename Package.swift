@@ -73,16 +73,6 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
-    // MARK: Benchmarks (make bench): figures as ratios against reading the same file
-    .executableTarget(
-      name: "quorate-bench",
-      dependencies: [
-        "TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters", "TopologyRendering",
-      ],
-      path: "Benchmarks/quorate-bench",
-      swiftSettings: swiftSettings
-    ),
-
     // MARK: Tests
     .testTarget(
       name: "QuorateTests",
