@@ -40,6 +40,8 @@ public struct EnsembleReport: Sendable {
   public let splits: [SplitOutcome]
   /// False when only the one-datacenter cut-offs are listed.
   public let splitsComplete: Bool
+  /// P(quorum) from the availabilities; nil when one is not set or the model is too large.
+  public let availability: Double?
 }
 
 /// An app's outcome in one scenario, with the scenario and its registries' outcomes.
@@ -64,6 +66,12 @@ public struct AppReport: Sendable {
   /// Outcome per single-datacenter failure of another datacenter, and per isolation.
   public let failures: [AppScenarioOutcome]
   public let isolations: [AppScenarioOutcome]
+  /// Per registry, in the app's order: its connect string's length and the client timings.
+  public let sessions: [(ensemble: Int, servers: Int, timing: FailoverModel)]
+  /// P(the preferred registry is usable), P(some registry is) while the app's datacenter is
+  /// up; nil without availabilities.
+  public let registryAvailability: Double?
+  public let anyRegistryAvailability: Double?
 }
 
 /// Everything `analyze` reports.
@@ -108,8 +116,32 @@ public enum Analyzer {
       if isolate { isolatedOutcome[d, default: [:]][ei] = o } else { failedOutcome[d, default: [:]][ei] = o }
       return o
     }
+    // Availability depends on the app only through its datacenter, registries and connect mode:
+    // apps that share them (an estate's dozens of apps per ensemble) share one computation.
+    struct AvailabilityKey: Hashable {
+      let datacenter: Int
+      let registries: [Int]
+      let local: Bool
+    }
+    var availability: [AvailabilityKey: (Double?, Double?)] = [:]
     let apps = t.apps.indices.map { ai -> AppReport in
       let app = t.apps[ai]
+      let key = AvailabilityKey(datacenter: app.datacenter, registries: app.registries, local: app.connect == .local)
+      let (preferred, any): (Double?, Double?)
+      if let known = availability[key] {
+        (preferred, any) = known
+      } else {
+        preferred = AvailabilityModel.registryProbability(app: app, in: t)
+        any = app.registries.count > 1 ? AvailabilityModel.anyRegistryProbability(app: app, in: t) : preferred
+        availability[key] = (preferred, any)
+      }
+      let sessions = app.registries.enumerated().map { r, ei in
+        let servers = evaluator.connectLists[ai][r].count
+        return (
+          ensemble: ei, servers: servers,
+          timing: FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: t.ensembles[ei], servers: servers)
+        )
+      }
       let relevant = app.registries.reduce(into: Set([app.datacenter])) { $0.formUnion(memberDCs[$1]) }
       var failures: [AppScenarioOutcome] = []
       var isolations: [AppScenarioOutcome] = []
@@ -126,7 +158,8 @@ public enum Analyzer {
       }
       return AppReport(
         app: ai, name: app.name, datacenter: t.datacenters[app.datacenter].name,
-        failures: failures, isolations: isolations)
+        failures: failures, isolations: isolations, sessions: sessions, registryAvailability: preferred,
+        anyRegistryAvailability: any)
     }
     return AnalysisReport(ensembles: ensembles, apps: apps)
   }
@@ -275,6 +308,6 @@ public enum Analyzer {
       datacenterSetsComplete: dcComplete,
       criticalRacks: rackSets.filter { $0.count == 1 }.map { $0[0] }.sorted(),
       minimalBreakingRackSets: rackSets, rackSetsComplete: rackComplete, splits: splits,
-      splitsComplete: splitsComplete)
+      splitsComplete: splitsComplete, availability: AvailabilityModel.quorumProbability(e, in: t))
   }
 }

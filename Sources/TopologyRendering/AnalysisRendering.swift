@@ -44,7 +44,7 @@ public enum AnalysisRendering {
       ("observers", .int(e.observers)),
       ("requirement", .string(AnalysisWording.requirement(e.requirement))),
       ("toleratedMachineFailures", .int(e.toleratedMachineFailures)),
-      ("availability", availabilityJSON(AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t))),
+      ("availability", availabilityJSON(e.availability)),
       ("criticalDatacenters", .strings(e.criticalDatacenters)),
       ("survivesAnyDatacenterFailure", .bool(e.survivesAnyDatacenterFailure)),
       ("minimalBreakingDatacenterSets", sets(e.minimalBreakingDatacenterSets)),
@@ -77,11 +77,8 @@ public enum AnalysisRendering {
   }
 
   static func appJSON(_ a: AppReport, _ t: ValidatedTopology) -> JSONValue {
-    let app = t.apps[a.app]
-    let registries: [JSONValue] = app.registries.map { ei in
+    let registries: [JSONValue] = a.sessions.map { ei, n, m in
       let e = t.ensembles[ei]
-      let n = ConnectList.members(app: app, ensemble: e, in: t).count
-      let m = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: n)
       return .object([
         ("ensemble", .string(e.name)),
         ("requestedSessionTimeoutMs", .int(m.requestedMs)),
@@ -109,8 +106,8 @@ public enum AnalysisRendering {
       ("name", .string(a.name)),
       ("datacenter", .string(a.datacenter)),
       ("registries", .array(registries)),
-      ("registryAvailability", availabilityJSON(AvailabilityModel.registryProbability(app: app, in: t))),
-      ("anyRegistryAvailability", availabilityJSON(AvailabilityModel.anyRegistryProbability(app: app, in: t))),
+      ("registryAvailability", availabilityJSON(a.registryAvailability)),
+      ("anyRegistryAvailability", availabilityJSON(a.anyRegistryAvailability)),
       ("datacenterFailures", outcomes(a.failures)),
       ("isolations", outcomes(a.isolations)),
       ("losesRegistryWhenFailed", .strings(a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter))),
@@ -147,7 +144,7 @@ public enum AnalysisRendering {
         e.toleratedMachineFailures <= 0
         ? "  tolerates:       no voter failure\n"
         : "  tolerates:       any \(AnalysisWording.count(e.toleratedMachineFailures, "voter failure"))\n"
-      if let p = AvailabilityModel.quorumProbability(t.ensembles[e.ensemble], in: t) {
+      if let p = e.availability {
         out += "  availability:    \(availabilityText(p))\n"
       }
       out += "  critical DCs:    \(list(e.criticalDatacenters))"
@@ -177,19 +174,17 @@ public enum AnalysisRendering {
       out +=
         "\napp '\(a.name)' in '\(a.datacenter)', registries: "
         + app.registries.map { "'\(t.ensembles[$0].name)'" }.joined(separator: ", ") + "\n"
-      for ei in app.registries {
+      for (ei, n, m) in a.sessions {
         let e = t.ensembles[ei]
-        let n = ConnectList.members(app: app, ensemble: e, in: t).count
-        let m = FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: n)
         out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
         if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
         out +=
           ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs)), ping every \(AnalysisLints.fmt(m.pingIntervalMs)), fail-over budget \(AnalysisLints.fmt(m.budgetMs))\n"
       }
-      if let p = AvailabilityModel.registryProbability(app: app, in: t) {
+      if let p = a.registryAvailability {
         out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
       }
-      if app.registries.count > 1, let p = AvailabilityModel.anyRegistryProbability(app: app, in: t) {
+      if app.registries.count > 1, let p = a.anyRegistryAvailability {
         out += "  some registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
       }
       for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)]
