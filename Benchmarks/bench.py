@@ -31,12 +31,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
+TIMEOUT = 600.0
+
+
 def run(argv):
     """Runs argv with output to /dev/null; returns (seconds, peak KiB, exit status). Peak memory
     comes from GNU time: a child forked from Python would start with Python's own pages."""
     with tempfile.NamedTemporaryFile("r") as peak, open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name] + argv, stdout=null, stderr=null)
+        try:
+            p = subprocess.run(
+                ["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name] + argv, stdout=null, stderr=null, timeout=TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            return math.inf, 0, 0
         elapsed = time.perf_counter() - start
         try:
             kib = int(peak.read().split()[-1])
@@ -96,8 +104,11 @@ def main():
     ap.add_argument("--sizes", default="S,M,L,XL")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--long", type=float, default=20.0, help="run once a command slower than this")
+    ap.add_argument("--timeout", type=float, default=600.0, help="give up on a command after this many seconds")
     ap.add_argument("--write", help="also write the figures as Markdown to this file")
     args = ap.parse_args()
+    global TIMEOUT
+    TIMEOUT = args.timeout
     sizes = [s for s in args.sizes.split(",") if s]
     binary = os.path.abspath(args.binary)
     work = tempfile.mkdtemp(prefix="quorate-bench-")
@@ -192,6 +203,9 @@ def report(results, files, sizes, startup, version, runs):
             else:
                 ref = {"floor": floor, "check": by["check"][1], "tar -xf": by["tar -xf (same files)"][1]}[base]
                 ratio = f"{t / ref:.1f}x {base}"
+            if math.isinf(t):
+                w(f"| {name} | more than {TIMEOUT:.0f} s (stopped) | | | |")
+                continue
             w(f"| {name} | {t:.3f} s | {ratio} | {kib / 1024:.0f} MiB | {kib * 1024 / files[size]:.1f}x |")
         w("")
     if len(sizes) >= 2:
@@ -208,8 +222,8 @@ def report(results, files, sizes, startup, version, runs):
             for a, b in pairs:
                 ta = dict((r[0], r[1]) for r in results[a])[name]
                 tb = dict((r[0], r[1]) for r in results[b])[name]
-                growth = (tb / ta) / (files[b] / files[a]) if ta > 0 else math.nan
-                cells.append(f"{growth:.2f}")
+                growth = (tb / ta) / (files[b] / files[a]) if 0 < ta < math.inf and tb < math.inf else math.nan
+                cells.append("n/a" if math.isnan(growth) else f"{growth:.2f}")
             w(f"| {name} | " + " | ".join(cells) + " |")
         w("")
     return "\n".join(lines)
