@@ -39,7 +39,7 @@ let package = Package(
     ),
     .target(
       name: "TopologyAnalysis",
-      dependencies: ["TopologyModel", "TopologyDiagnostics"],
+      dependencies: ["TopologyModel", "TopologyDiagnostics", "TopologyYAML"],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -50,7 +50,7 @@ let package = Package(
     // Existing configuration read back: zoo.cfg files into a topology (quorate import).
     .target(
       name: "TopologyImport",
-      dependencies: ["TopologyModel", "TopologyDiagnostics"],
+      dependencies: ["TopologyModel", "TopologyDiagnostics", "TopologyYAML"],
       swiftSettings: swiftSettings
     ),
     // Every word and number a command prints (text, Markdown, JSON) over the engine's facts.

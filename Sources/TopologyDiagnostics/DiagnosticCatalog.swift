@@ -2,7 +2,8 @@
 ///
 /// Codes are stable: a code is never reused for another meaning. The prefix says which stage
 /// reports it: `Y` reading YAML, `S` the shape of the file (schema), `V` validation of the
-/// topology, `A` analysis of its behaviour. `docs/diagnostics.md` is generated from this list.
+/// topology, `A` analysis of its behaviour, `I` import, `P` probe, `U` audit of existing
+/// configuration. `docs/diagnostics.md` is generated from this list.
 public enum DiagnosticCatalog {
   /// One catalogue entry.
   public struct Entry: Sendable, Hashable {
@@ -406,6 +407,102 @@ public enum DiagnosticCatalog {
       + "runs standalone: its configuration is not the one the topology describes.",
     fix: "emit the configuration again and restart the member from it")
 
+  // MARK: U: audit (existing configuration against the topology)
+
+  public static let auditNoEnsemble = Entry(
+    code: "U701", severity: .error, title: "zoo.cfg matches no ensemble",
+    explanation: "None of the file's `server.N` lines names a machine of the topology at one of "
+      + "its ensembles' quorum ports, so the file describes an ensemble the plan does not have.",
+    fix: "audit the file against the topology it belongs to, or `quorate import` it first")
+  public static let auditMissingServer = Entry(
+    code: "U702", severity: .error, title: "planned server missing from zoo.cfg",
+    explanation: "The topology gives the ensemble a member (host and quorum port) that the "
+      + "file does not list: the servers started from this file count a different quorum than "
+      + "the plan, and never talk to that member.",
+    fix: "add the `server.N` line the help gives (or `quorate emit` the file again)")
+  public static let auditExtraServer = Entry(
+    code: "U703", severity: .error, title: "zoo.cfg lists a server the plan does not have",
+    explanation: "A `server.N` line names a host and quorum port that is not a member of the "
+      + "ensemble in the topology. It counts towards the quorum size (a majority of more "
+      + "voters), so the ensemble tolerates fewer failures than the plan says.",
+    fix: "remove the line, or add the machine to the ensemble in the topology")
+  public static let auditServerId = Entry(
+    code: "U704", severity: .error, title: "server id differs from the plan",
+    explanation: "The file gives a member another `server.N` id than quorate assigns. Ids must "
+      + "agree between every member's file and each member's `myid`; a member whose id differs "
+      + "joins as another server, or not at all.",
+    fix: "use the plan's id in every file and in the member's myid")
+  public static let auditRole = Entry(
+    code: "U705", severity: .error, title: "role differs from the plan",
+    explanation: "A planned voter is an observer in the file, or the other way round: the "
+      + "quorum the servers count is not the plan's.",
+    fix: "end observer lines with `:observer` and voter lines with `:participant` (or nothing)")
+  public static let auditPort = Entry(
+    code: "U706", severity: .error, title: "port differs from the plan",
+    explanation: "A member's election or client port in the file is not the topology's: "
+      + "clients and peers configured from the plan cannot reach it.",
+    fix: "use the plan's ports, or change the ensemble's ports in the topology")
+  public static let auditQuorum = Entry(
+    code: "U707", severity: .error, title: "groups or weights differ from the plan",
+    explanation: "ZooKeeper switches to hierarchical quorums as soon as a `group.N` or "
+      + "`weight.N` line exists. The file's groups or weights (default weight 1) differ from the "
+      + "topology's, so the servers decide quorums differently from the analysis.",
+    fix: "make the group.N and weight.N lines the plan's (`quorate emit` writes them)")
+  public static let auditMyid = Entry(
+    code: "U708", severity: .error, title: "myid does not match",
+    explanation: "A member's `myid` file must hold its own `server.N` id: ZooKeeper refuses to "
+      + "start when the id is not in the file's server list, and runs as another member when it "
+      + "is someone else's.",
+    fix: "write the member's id, as the help says")
+  public static let auditSetting = Entry(
+    code: "U709", severity: .warning, title: "zoo.cfg setting differs from the plan",
+    explanation: "tickTime, initLimit, syncLimit or the session bounds differ from the "
+      + "topology's, so session timeouts, fail-over budgets and sync limits computed from the "
+      + "plan are not what the servers do (absent bounds are ZooKeeper's 2 and 20 ticks).",
+    fix: "set the value the plan has, or change the topology to match the servers")
+  public static let auditCommaInURL = Entry(
+    code: "U720", severity: .error, title: "comma inside a zookeeper:// URL",
+    explanation: "Dubbo reads `zookeeper://a:2181,b:2181` as one URL whose host is `a:2181,b` "
+      + "(it splits host and port at the last colon): not a primary and backups. Dubbo 2.7 and "
+      + "3 pass the odd address through, with registry keys that differ from the `?backup=` "
+      + "form (apache/dubbo#7356); Dubbo 2.5 and 2.6 fail with a NumberFormatException.",
+    fix: "write `zookeeper://a:2181?backup=b:2181`, or `address=\"a:2181,b:2181\"` with `protocol=\"zookeeper\"`")
+  public static let auditNoPort = Entry(
+    code: "U721", severity: .error, title: "registry address without a port",
+    explanation: "Dubbo gives an address without a port the default 9090 (UrlUtils.parseURL), "
+      + "not ZooKeeper's 2181, so the primary server is never reached; backups without a port "
+      + "do get 2181 from ZooKeeper's own parser.",
+    fix: "write every port, such as `zk1:2181`")
+  public static let auditMixedEnsembles = Entry(
+    code: "U722", severity: .error, title: "one registry address lists several ensembles",
+    explanation: "The primary and backups of one registry belong to different ensembles: the "
+      + "client holds one session and moves between independent ensembles when a server "
+      + "fails, so registrations made in one are missing from the other.",
+    fix: "one ensemble per registry; several ensembles are several registries")
+  public static let auditDuplicateAddress = Entry(
+    code: "U723", severity: .warning, title: "address listed twice",
+    explanation: "ZooKeeper keeps duplicate entries of a connect string: the server is tried "
+      + "more often (a weight) and every connect timeout, the session timeout divided by the "
+      + "number of entries, gets shorter.",
+    fix: "list each server once")
+  public static let auditSessionClamped = Entry(
+    code: "U724", severity: .warning, title: "registry session timeout outside the servers' bounds",
+    explanation: "The session timeout the registry asks for (`session` or `zk.session.expire`, "
+      + "as the Dubbo version reads it) is outside the ensemble's min/maxSessionTimeout; the "
+      + "servers clamp it, and every client timing follows the clamped value.",
+    fix: "ask for a value within the bounds, or change the bounds in the topology")
+  public static let auditSplitRegistry = Entry(
+    code: "U725", severity: .warning, title: "'|' or ';' splits one ensemble into two registries",
+    explanation: "Dubbo splits a registry address on `|` and `;` into separate registries. "
+      + "Two of them point at the same ensemble: two sessions, two registrations, and "
+      + "fail-over that is not what a backup list gives.",
+    fix: "join the servers with `,` or `?backup=` to make one registry")
+  public static let auditUnknownAddress = Entry(
+    code: "U726", severity: .error, title: "registry address of no ensemble",
+    explanation: "No server of the address (host and client port) is a member of an ensemble "
+      + "in the topology: the app registers somewhere the plan does not know.",
+    fix: "use the addresses `quorate connect` prints for the app")
+
   /// Every entry, in code order.
   public static let all: [Entry] = [
     yamlSyntax, invalidEncoding, duplicateKey, multipleDocuments, unknownTag, undefinedAlias,
@@ -423,6 +520,9 @@ public enum DiagnosticCatalog {
     failoverRisk,
     importUnreadable, importServerListsDisagree, importUnassigned, importMultiAddress,
     probeServerList, probeNotServing, probeRole,
+    auditNoEnsemble, auditMissingServer, auditExtraServer, auditServerId, auditRole, auditPort, auditQuorum,
+    auditMyid, auditSetting, auditCommaInURL, auditNoPort, auditMixedEnsembles, auditDuplicateAddress,
+    auditSessionClamped, auditSplitRegistry, auditUnknownAddress,
   ]
 
   /// The entry for a code, case-insensitively.
@@ -439,9 +539,10 @@ public enum DiagnosticCatalog {
       Do not edit: run `make docs`. A test fails when this file is stale. -->
 
       Every problem quorate reports has a stable code. The prefix says which stage reports it:
-      `Y` reading YAML, `S` the shape of the file, `V` validation of the topology, `A` analysis.
-      `quorate explain CODE` prints the same text. Errors make `check` exit 1; warnings do too
-      under `--strict`.
+      `Y` reading YAML, `S` the shape of the file, `V` validation of the topology, `A` analysis,
+      `I` import of zoo.cfg files, `P` probe of live servers, `U` audit of existing configuration.
+      `quorate explain CODE` prints the same text. Errors make `check` (and `audit`) exit 1;
+      warnings do too under `--strict`.
 
       | code | severity | title |
       |---|---|---|

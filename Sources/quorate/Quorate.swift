@@ -14,7 +14,7 @@ struct Quorate: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Check.self, Analyze.self, Compare.self, WhatIf.self, Matrix.self, Connect.self, Emit.self, Report.self,
-      Plan.self, Diagram.self, Import.self, Probe.self, Explain.self,
+      Plan.self, Diagram.self, Import.self, Audit.self, Probe.self, Explain.self,
     ]
   )
 }

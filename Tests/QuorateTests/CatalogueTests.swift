@@ -17,6 +17,22 @@ import TopologyDiagnostics
     "P601": "probe reads live servers: Tests/e2e/zookeeper_e2e.py restarts one from another server list",
     "P602": "probe reads live servers: the end-to-end test kills and freezes members",
     "P603": "probe reads live servers: ProbeJudgementTests feeds it a voter answering as observer",
+    "U701": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U702": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U703": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U704": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U705": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U706": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U707": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U708": "audit reads myid files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U709": "audit reads zoo.cfg files: AuditTests.zooCfgDifferencesPointIntoTheFile",
+    "U720": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling",
+    "U721": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling",
+    "U722": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling and connectStringsAndUsage",
+    "U723": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling",
+    "U724": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling",
+    "U725": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling",
+    "U726": "audit reads Dubbo files: AuditTests.dubboMistakesInEachSpelling",
   ]
 
   static let warningFiles: [String] = {
