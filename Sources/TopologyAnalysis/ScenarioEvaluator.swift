@@ -108,11 +108,27 @@ public struct ScenarioEvaluator: Sendable {
   /// Each app's connect list per registry (member indices), computed once.
   let connectLists: [[[Int]]]
 
-  /// The ensembles with a member in each datacenter, and the apps in each datacenter and using
-  /// each ensemble: what a failure there can change.
+  /// Apps that cannot fare differently in any scenario (same datacenter, registries, connect
+  /// lists and requested timeout) form a class, evaluated once per scenario: an estate has
+  /// dozens of apps per ensemble and datacenter.
+  let classApps: [[Int]]
+  /// The ensembles with a member in each datacenter, and the classes of apps in each datacenter
+  /// and using each ensemble: what a failure there can change.
   let ensemblesIn: [[Int]]
-  let appsIn: [[Int]]
-  let appsUsing: [[Int]]
+  let classesIn: [[Int]]
+  let classesUsing: [[Int]]
+  /// Dense copies of what the hot loops read, so that evaluating an app or ensemble never
+  /// copies a machine, app or ensemble (and their strings): each machine's datacenter and
+  /// rack; each ensemble's member machines and which vote; each app's datacenter, registries
+  /// and client timing per registry.
+  let machineDatacenter: [Int]
+  let machineRack: [String?]
+  let memberMachines: [[Int]]
+  let memberVotes: [[Bool]]
+  let requirements: [QuorumRequirement]
+  let appDatacenter: [Int]
+  let appRegistries: [[Int]]
+  let appTimings: [[FailoverModel]]
   /// Every outcome with nothing failed and no cut; a scenario changes only what it touches.
   private var baseline: (ensembles: [EnsembleOutcome], apps: [AppOutcome])
 
@@ -127,15 +143,49 @@ public struct ScenarioEvaluator: Sendable {
     for (ei, e) in topology.ensembles.enumerated() {
       for d in Set(e.members.map { topology.machines[$0.machine].datacenter }).sorted() { ensemblesIn[d].append(ei) }
     }
-    var appsIn = Array(repeating: [Int](), count: topology.datacenters.count)
-    var appsUsing = Array(repeating: [Int](), count: topology.ensembles.count)
-    for (ai, app) in topology.apps.enumerated() {
-      appsIn[app.datacenter].append(ai)
-      for ei in Set(app.registries) { appsUsing[ei].append(ai) }
+    struct ClassKey: Hashable {
+      let datacenter: Int
+      let registries: [Int]
+      let lists: [[Int]]
+      let requestedMs: Int
     }
+    var classOf: [ClassKey: Int] = [:]
+    var classApps: [[Int]] = []
+    var classesIn = Array(repeating: [Int](), count: topology.datacenters.count)
+    var classesUsing = Array(repeating: [Int](), count: topology.ensembles.count)
+    for (ai, app) in topology.apps.enumerated() {
+      let key = ClassKey(
+        datacenter: app.datacenter, registries: app.registries, lists: connectLists[ai],
+        requestedMs: app.requestedSessionTimeoutMs)
+      if let c = classOf[key] {
+        classApps[c].append(ai)
+        continue
+      }
+      let c = classApps.count
+      classOf[key] = c
+      classApps.append([ai])
+      classesIn[app.datacenter].append(c)
+      for ei in Set(app.registries) { classesUsing[ei].append(c) }
+    }
+    self.classApps = classApps
     self.ensemblesIn = ensemblesIn
-    self.appsIn = appsIn
-    self.appsUsing = appsUsing
+    self.classesIn = classesIn
+    self.classesUsing = classesUsing
+    self.machineDatacenter = topology.machines.map(\.datacenter)
+    self.machineRack = topology.machines.map(\.rack)
+    self.memberMachines = topology.ensembles.map { $0.members.map(\.machine) }
+    self.memberVotes = topology.ensembles.map { $0.members.map { $0.role == .voter } }
+    let systems = self.systems
+    self.requirements = topology.ensembles.indices.map { systems[$0].requirement(topology.ensembles[$0].quorum) }
+    self.appDatacenter = topology.apps.map(\.datacenter)
+    self.appRegistries = topology.apps.map(\.registries)
+    let lists = self.connectLists
+    self.appTimings = topology.apps.enumerated().map { ai, app in
+      app.registries.enumerated().map { r, ei in
+        FailoverModel(
+          requestedMs: app.requestedSessionTimeoutMs, ensemble: topology.ensembles[ei], servers: lists[ai][r].count)
+      }
+    }
     self.baseline = ([], [])
     let none = FailureScenario(datacenterCount: topology.datacenters.count)
     let ensembles = topology.ensembles.indices.map { evaluate(ensemble: $0, none) }
@@ -155,46 +205,64 @@ public struct ScenarioEvaluator: Sendable {
     for r in s.failedRacks { touched.insert(r.datacenter) }
     for m in s.failedMachines { touched.insert(t.machines[m].datacenter) }
     for (d, side) in s.sides.enumerated() where side != 0 { touched.insert(d) }
+    var affectedEnsembles = Set<Int>()
+    var affectedClasses = Set<Int>()
+    for d in touched {
+      affectedEnsembles.formUnion(ensemblesIn[d])
+      affectedClasses.formUnion(classesIn[d])
+    }
+    for ei in affectedEnsembles { affectedClasses.formUnion(classesUsing[ei]) }
     var ensembles = baseline.ensembles
-    var affectedApps = Set<Int>()
-    for d in touched {
-      for ei in ensemblesIn[d] { ensembles[ei] = evaluate(ensemble: ei, s) }
-      affectedApps.formUnion(appsIn[d])
-    }
-    for d in touched {
-      for ei in ensemblesIn[d] { affectedApps.formUnion(appsUsing[ei]) }
-    }
+    for ei in affectedEnsembles { ensembles[ei] = evaluate(ensemble: ei, s) }
     var apps = baseline.apps
-    for ai in affectedApps { apps[ai] = evaluate(app: ai, s, ensembles: ensembles) }
+    for c in affectedClasses {
+      let members = classApps[c]
+      let o = evaluate(app: members[0], s, ensembles: ensembles)
+      apps[members[0]] = o
+      for ai in members.dropFirst() {
+        apps[ai] = AppOutcome(app: ai, status: o.status, activeRegistry: o.activeRegistry, registries: o.registries)
+      }
+    }
     return (ensembles, apps)
+  }
+
+  /// Whether a machine is up in a scenario (it, its rack and its datacenter have not failed).
+  func isUp(_ m: Int, _ s: FailureScenario) -> Bool {
+    if !s.failedMachines.isEmpty && s.failedMachines.contains(m) { return false }
+    if !s.failedDatacenters.isEmpty && s.failedDatacenters.contains(machineDatacenter[m]) { return false }
+    if !s.failedRacks.isEmpty, let rack = machineRack[m],
+      s.failedRacks.contains(FailureScenario.RackID(datacenter: machineDatacenter[m], rack: rack))
+    {
+      return false
+    }
+    return true
   }
 
   /// Evaluates one ensemble.
   public func evaluate(ensemble ei: Int, _ s: FailureScenario) -> EnsembleOutcome {
-    let t = topology
-    let e = t.ensembles[ei]
     let system = systems[ei]
-    let up = e.members.map { s.isUp(machine: $0.machine, in: t) }
-    let sideCount = (s.sides.max() ?? 0) + 1
+    let machines = memberMachines[ei]
+    let votes = memberVotes[ei]
+    let up = machines.map { isUp($0, s) }
+    let sideOf = machines.map { s.sides[machineDatacenter[$0]] }
+    let sideCount = (sideOf.max() ?? 0) + 1
     var quorumSide: Int?
     var bestAlive = 0
     var aliveOnQuorumSide = 0
     for side in 0..<sideCount {
-      let alive = e.members.indices.filter { up[$0] && s.side(ofMachine: e.members[$0].machine, in: t) == side }
-      let voters = alive.filter { e.members[$0].role == .voter }.count
+      let alive = machines.indices.filter { up[$0] && sideOf[$0] == side }
+      let voters = alive.filter { votes[$0] }.count
       if system.hasQuorum(members: alive) {
         quorumSide = side
         aliveOnQuorumSide = voters
       }
       bestAlive = max(bestAlive, voters)
     }
-    let serving = e.members.indices.map { i in
-      up[i] && quorumSide != nil && s.side(ofMachine: e.members[i].machine, in: t) == quorumSide
-    }
+    let serving = machines.indices.map { i in up[i] && quorumSide != nil && sideOf[i] == quorumSide }
     return EnsembleOutcome(
       ensemble: ei, quorum: quorumSide != nil, quorumSide: quorumSide,
-      aliveVoters: quorumSide != nil ? aliveOnQuorumSide : bestAlive, totalVoters: e.voters.count,
-      requirement: system.requirement(e.quorum), up: up, serving: serving)
+      aliveVoters: quorumSide != nil ? aliveOnQuorumSide : bestAlive, totalVoters: votes.count { $0 },
+      requirement: requirements[ei], up: up, serving: serving)
   }
 
   /// Evaluates one app, given the ensembles' outcomes.
@@ -204,39 +272,41 @@ public struct ScenarioEvaluator: Sendable {
 
   /// Evaluates one app, asking for the outcome of each of its registries.
   public func evaluate(app ai: Int, _ s: FailureScenario, outcome: (Int) -> EnsembleOutcome) -> AppOutcome {
-    let t = topology
-    let app = t.apps[ai]
-    let appSide = s.sides[app.datacenter]
+    let appSide = s.sides[appDatacenter[ai]]
     var registries: [RegistryOutcome] = []
-    for (r, ei) in app.registries.enumerated() {
-      let e = t.ensembles[ei]
+    registries.reserveCapacity(appRegistries[ai].count)
+    for (r, ei) in appRegistries[ai].enumerated() {
       let o = outcome(ei)
+      let machines = memberMachines[ei]
       let list = connectLists[ai][r]
-      let reachable = list.filter { o.up[$0] && s.side(ofMachine: e.members[$0].machine, in: t) == appSide }
-      let serving = reachable.filter { o.serving[$0] }
+      var reachable = 0
+      var serving = 0
+      for i in list where o.up[i] && s.sides[machineDatacenter[machines[i]]] == appSide {
+        reachable += 1
+        if o.serving[i] { serving += 1 }
+      }
       let state: RegistryState
       if list.isEmpty {
         state = .nothingListed
-      } else if !serving.isEmpty {
+      } else if serving > 0 {
         state = .serving
       } else if !o.quorum {
         state = .noQuorum
       } else if let q = o.quorumSide, q != appSide {
         state = .quorumElsewhere(side: q)
-      } else if reachable.isEmpty {
+      } else if reachable == 0 {
         state = .listedUnreachable
       } else {
         state = .listedNotServing
       }
       registries.append(
         RegistryOutcome(
-          ensemble: ei, state: state, listed: list.count, reachable: reachable.count,
-          servingReachable: serving.count, unreachable: list.count - reachable.count,
-          failover: FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: e, servers: list.count)))
+          ensemble: ei, state: state, listed: list.count, reachable: reachable,
+          servingReachable: serving, unreachable: list.count - reachable, failover: appTimings[ai][r]))
     }
     let status: AppStatus
     let active: Int?
-    if s.failedDatacenters.contains(app.datacenter) {
+    if s.failedDatacenters.contains(appDatacenter[ai]) {
       (status, active) = (.down, nil)
     } else if let first = registries.first, first.usable {
       (status, active) = (.ok, first.ensemble)

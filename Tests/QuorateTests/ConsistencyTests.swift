@@ -118,7 +118,8 @@ import TopologyModel
 @Suite struct IncrementalEvaluationTests {
   static let files = ["estate-S", "remote-app"] + ConsistencyTests.topologies
 
-  /// An app in a datacenter that holds no member of its registry.
+  /// An app in a datacenter that holds no member of its registry; two apps that differ only
+  /// in their session timeout.
   static let remoteApp = """
     quorate: 1
     name: remote
@@ -131,6 +132,7 @@ import TopologyModel
     apps:
       far: { datacenter: c, registry: zk }
       near: { datacenter: a, registry: zk }
+      quick: { datacenter: a, registry: zk, sessionTimeout: 4s }
     """
 
   @Test(arguments: files)
@@ -175,6 +177,8 @@ import TopologyModel
           && a.registries.map(\.state) == b.registries.map(\.state)
           && a.registries.map(\.reachable) == b.registries.map(\.reachable)
           && a.registries.map(\.servingReachable) == b.registries.map(\.servingReachable)
+          && a.registries.map(\.failover.budgetMs) == b.registries.map(\.failover.budgetMs)
+          && a.registries.map(\.expiryProbability) == b.registries.map(\.expiryProbability)
         #expect(same, "app \(t.apps[b.app].name) in \(s)")
       }
     }
