@@ -100,6 +100,57 @@ public struct AppOutcome: Sendable {
   public var sessionExpiryRisk: Bool { status != .down && registries.contains { $0.expiryRisk } }
 }
 
+/// Every ensemble's or app's outcome in one scenario, held as the outcomes with nothing failed
+/// (shared by every scenario) and the ones this scenario changed: a row of an estate's survival
+/// matrix costs what the scenario touches, not a copy of 50,000 outcomes.
+public struct Outcomes<Element: Sendable>: RandomAccessCollection, Sendable {
+  let base: [Element]
+  /// For each index, the position in `changed`, or -1 for the base outcome.
+  let slot: [Int32]
+  let changed: [Element]
+
+  init(base: [Element], slot: [Int32], changed: [Element]) {
+    self.base = base
+    self.slot = slot
+    self.changed = changed
+  }
+
+  /// Outcomes held whole.
+  public init(_ all: [Element]) { self.init(base: all, slot: Array(repeating: -1, count: all.count), changed: []) }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { base.count }
+  public subscript(i: Int) -> Element { slot[i] < 0 ? base[i] : changed[Int(slot[i])] }
+
+  /// Whether some outcome's field satisfies `p`: reads the field in place, so a scan of an
+  /// estate's outcomes per scenario retains nothing.
+  public func contains<Field>(field: KeyPath<Element, Field>, where p: (Field) -> Bool) -> Bool {
+    for e in changed where p(e[keyPath: field]) { return true }
+    return base.withUnsafeBufferPointer { b in
+      slot.withUnsafeBufferPointer { s in
+        for i in 0..<b.count where s[i] < 0 {
+          if p(b[i][keyPath: field]) { return true }
+        }
+        return false
+      }
+    }
+  }
+
+  /// Whether some outcome satisfies `p`, without copying the others.
+  public func contains(where p: (Element) throws -> Bool) rethrows -> Bool {
+    for e in changed where try p(e) { return true }
+    // Through buffer pointers: the base outcomes are borrowed, never copied and released.
+    return try base.withUnsafeBufferPointer { b in
+      try slot.withUnsafeBufferPointer { s in
+        for i in 0..<b.count where s[i] < 0 {
+          if try p(b[i]) { return true }
+        }
+        return false
+      }
+    }
+  }
+}
+
 /// Evaluates scenarios against a validated topology: the one function that decides every
 /// (scenario, ensemble) and (scenario, app) outcome, for every command.
 public struct ScenarioEvaluator: Sendable {
@@ -200,6 +251,12 @@ public struct ScenarioEvaluator: Sendable {
   /// those datacenters or using those ensembles, are evaluated; every other outcome is the one
   /// with nothing failed, since nothing it depends on changed.
   public func evaluate(_ s: FailureScenario) -> (ensembles: [EnsembleOutcome], apps: [AppOutcome]) {
+    let r = changes(s)
+    return (Array(r.ensembles), Array(r.apps))
+  }
+
+  /// Evaluates every ensemble and app, as ``evaluate(_:)``, holding only what changed.
+  public func changes(_ s: FailureScenario) -> (ensembles: Outcomes<EnsembleOutcome>, apps: Outcomes<AppOutcome>) {
     let t = topology
     var touched = s.failedDatacenters
     for r in s.failedRacks { touched.insert(r.datacenter) }
@@ -212,18 +269,27 @@ public struct ScenarioEvaluator: Sendable {
       affectedClasses.formUnion(classesIn[d])
     }
     for ei in affectedEnsembles { affectedClasses.formUnion(classesUsing[ei]) }
-    var ensembles = baseline.ensembles
-    for ei in affectedEnsembles { ensembles[ei] = evaluate(ensemble: ei, s) }
-    var apps = baseline.apps
-    for c in affectedClasses {
+    var ensembleSlot = [Int32](repeating: -1, count: t.ensembles.count)
+    var changedEnsembles: [EnsembleOutcome] = []
+    changedEnsembles.reserveCapacity(affectedEnsembles.count)
+    for ei in affectedEnsembles.sorted() {
+      ensembleSlot[ei] = Int32(changedEnsembles.count)
+      changedEnsembles.append(evaluate(ensemble: ei, s))
+    }
+    let ensembles = Outcomes(base: baseline.ensembles, slot: ensembleSlot, changed: changedEnsembles)
+    var appSlot = [Int32](repeating: -1, count: t.apps.count)
+    var changedApps: [AppOutcome] = []
+    for c in affectedClasses.sorted() {
       let members = classApps[c]
-      let o = evaluate(app: members[0], s, ensembles: ensembles)
-      apps[members[0]] = o
-      for ai in members.dropFirst() {
-        apps[ai] = AppOutcome(app: ai, status: o.status, activeRegistry: o.activeRegistry, registries: o.registries)
+      let o = evaluate(app: members[0], s) { ensembles[$0] }
+      for ai in members {
+        appSlot[ai] = Int32(changedApps.count)
+        changedApps.append(
+          ai == members[0]
+            ? o : AppOutcome(app: ai, status: o.status, activeRegistry: o.activeRegistry, registries: o.registries))
       }
     }
-    return (ensembles, apps)
+    return (ensembles, Outcomes(base: baseline.apps, slot: appSlot, changed: changedApps))
   }
 
   /// Whether a machine is up in a scenario (it, its rack and its datacenter have not failed).

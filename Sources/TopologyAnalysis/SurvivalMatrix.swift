@@ -19,8 +19,8 @@ public struct MatrixOptions: Sendable, Equatable {
 /// One row of the matrix: a scenario and what every ensemble and app does in it.
 public struct MatrixRow: Sendable {
   public let scenario: FailureScenario
-  public let ensembles: [EnsembleOutcome]
-  public let apps: [AppOutcome]
+  public let ensembles: Outcomes<EnsembleOutcome>
+  public let apps: Outcomes<AppOutcome>
 }
 
 /// The survival matrix: every scenario of a standard set, evaluated by the one function that
@@ -96,7 +96,7 @@ public struct MatrixRows: Sequence, Sendable {
     let evaluator: ScenarioEvaluator
     public mutating func next() -> MatrixRow? {
       guard let s = scenarios.next() else { return nil }
-      let r = evaluator.evaluate(s)
+      let r = evaluator.changes(s)
       return MatrixRow(scenario: s, ensembles: r.ensembles, apps: r.apps)
     }
   }
@@ -121,16 +121,18 @@ public enum FailureGate: String, Sendable, CaseIterable {
 
   /// Whether this gate trips on one scenario's outcome. Apps whose own datacenter failed
   /// (`down`) are outside the gate: their loss is the scenario itself.
-  public func trips(ensembles: [EnsembleOutcome], apps: [AppOutcome]) -> Bool {
+  public func trips(ensembles: Outcomes<EnsembleOutcome>, apps: Outcomes<AppOutcome>) -> Bool {
     switch self {
-    case .noQuorum: ensembles.contains { !$0.quorum }
-    case .degraded: apps.contains { $0.status == .degraded || $0.status == .unavailable }
-    case .unavailable: apps.contains { $0.status == .unavailable }
+    case .noQuorum: ensembles.contains(field: \.quorum) { !$0 }
+    case .degraded: apps.contains(field: \.status) { $0 == .degraded || $0 == .unavailable }
+    case .unavailable: apps.contains(field: \.status) { $0 == .unavailable }
     }
   }
 
   /// The gates that trip, in the order given.
-  public static func tripped(_ gates: [FailureGate], ensembles: [EnsembleOutcome], apps: [AppOutcome])
+  public static func tripped(
+    _ gates: [FailureGate], ensembles: Outcomes<EnsembleOutcome>, apps: Outcomes<AppOutcome>
+  )
     -> [FailureGate]
   {
     gates.filter { $0.trips(ensembles: ensembles, apps: apps) }

@@ -8,7 +8,10 @@ public enum MatrixRendering {
   /// `matrix --format json`: `{"scenarios": [...]}`, each element shaped as `what-if`'s JSON.
   public static func json(_ rows: MatrixRows, _ t: ValidatedTopology) -> JSONValue {
     .object([
-      ("scenarios", .array(rows.map { AnalysisRendering.whatIfJSON($0.scenario, ($0.ensembles, $0.apps), t) }))
+      (
+        "scenarios",
+        .array(rows.map { AnalysisRendering.whatIfJSON($0.scenario, (Array($0.ensembles), Array($0.apps)), t) })
+      )
     ])
   }
 

@@ -51,7 +51,8 @@ extension Quorate {
       case .text: out(AnalysisRendering.whatIfText(scenario, result, t))
       case .json: out(AnalysisRendering.whatIfJSON(scenario, result, t).rendered() + "\n")
       }
-      let tripped = FailureGate.tripped(gates.failOn, ensembles: result.ensembles, apps: result.apps)
+      let tripped = FailureGate.tripped(
+        gates.failOn, ensembles: Outcomes(result.ensembles), apps: Outcomes(result.apps))
       if !tripped.isEmpty {
         err("quorate: --fail-on \(tripped.map(\.rawValue).joined(separator: ", ")): the scenario fails the gate\n")
         throw ExitCode(1)
