@@ -184,7 +184,7 @@ public struct DiagnosticRenderer: Sendable {
   }
 
   /// The `check --format json` document.
-  public static func jsonDocument(_ diagnostics: [Diagnostic], files: [String]) -> String {
+  public static func jsonDocument(_ diagnostics: [Diagnostic], files: [String], pretty: Bool = true) -> String {
     let sorted = diagnostics.sortedByPosition()
     let doc = JSONValue.object([
       ("diagnostics", .array(sorted.map(json))),
@@ -197,7 +197,7 @@ public struct DiagnosticRenderer: Sendable {
         ])
       ),
     ])
-    return doc.rendered() + "\n"
+    return doc.rendered(pretty: pretty) + "\n"
   }
 
   /// GitHub Actions workflow commands, one line a diagnostic.

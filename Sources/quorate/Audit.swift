@@ -47,6 +47,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     func validate() throws {
       if zooCfg.isEmpty && dubbo.isEmpty && connectString.isEmpty {
         throw ValidationError("give at least one --zoo-cfg, --dubbo or --connect-string")
@@ -108,7 +110,7 @@ extension Quorate {
         if all.isEmpty { text += "no differences from '\(t.name)'\n" }
         text += DiagnosticRenderer.summary(all) + "\n"
         out(text)
-      case .json: out(DiagnosticRenderer.jsonDocument(all, files: sources.map(\.path)))
+      case .json: out(DiagnosticRenderer.jsonDocument(all, files: sources.map(\.path), pretty: prettyJSON))
       case .github: out(DiagnosticRenderer.github(all))
       }
       if all.hasErrors || (strict && all.contains { $0.severity == .warning }) { throw ExitCode(1) }

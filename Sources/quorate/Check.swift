@@ -28,6 +28,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(help: "Output format: text, json or github.")
     var format: CheckFormat = .text
 
@@ -65,7 +67,7 @@ extension Quorate {
         text += DiagnosticRenderer.summary(all) + "\n"
         out(text)
       case .json:
-        out(DiagnosticRenderer.jsonDocument(all, files: sources.map(\.path)))
+        out(DiagnosticRenderer.jsonDocument(all, files: sources.map(\.path), pretty: prettyJSON))
       case .github:
         out(DiagnosticRenderer.github(all))
       }

@@ -19,6 +19,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(help: "Only this app.")
     var app: String?
 
@@ -38,7 +40,7 @@ extension Quorate {
       }
       switch format {
       case .text: out(ConnectStrings.text(t, apps: apps))
-      case .json: out(ConnectStrings.json(t, apps: apps).rendered() + "\n")
+      case .json: out(ConnectStrings.json(t, apps: apps).rendered(pretty: prettyJSON) + "\n")
       }
     }
   }

@@ -33,6 +33,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(name: .shortAndLong, help: "The output folder.")
     var output: String
 
@@ -140,7 +142,7 @@ extension Quorate {
     /// Prints what the plan did (or, with --check, would do).
     private func report(_ plan: OutputPlan) {
       switch format {
-      case .json: out(EmitRendering.json(plan, folder: output, check: check).rendered() + "\n")
+      case .json: out(EmitRendering.json(plan, folder: output, check: check).rendered(pretty: prettyJSON) + "\n")
       case .text: out(check ? plan.checkReport() : plan.summary(folder: output))
       }
     }

@@ -21,6 +21,8 @@ extension Quorate {
     @Option(help: "Output format: text, markdown (with --all) or json.")
     var format: ExplainFormat = .text
 
+    @OptionGroup var json: JSONOutputOptions
+
     enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
       case text
       case markdown
@@ -41,7 +43,9 @@ extension Quorate {
     func run() throws {
       if all {
         if format == .json {
-          out(JSONValue.object([("codes", .array(DiagnosticCatalog.all.map(Self.json)))]).rendered() + "\n")
+          out(
+            JSONValue.object([("codes", .array(DiagnosticCatalog.all.map(Self.json)))]).rendered(pretty: prettyJSON)
+              + "\n")
         } else if format == .markdown {
           out(DiagnosticCatalog.markdown())
         } else {
@@ -54,7 +58,7 @@ extension Quorate {
         throw fail("unknown diagnostic code '\(code ?? "")'; known codes: \(known)")
       }
       if format == .json {
-        out(Self.json(e).rendered() + "\n")
+        out(Self.json(e).rendered(pretty: prettyJSON) + "\n")
         return
       }
       out("\(e.code): \(e.title) (\(e.severity.rawValue))\n\n\(e.explanation)\n\nFix: \(e.fix).\n")

@@ -27,6 +27,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(help: "Output format: text, markdown or json.")
     var format: MatrixFormat = .text
 
@@ -47,7 +49,7 @@ extension Quorate {
       switch format {
       case .text: out(MatrixRendering.text(rows, t, gates: gates.failOn))
       case .markdown: out(MatrixRendering.markdown(rows, t, gates: gates.failOn))
-      case .json: out(MatrixRendering.json(rows, t).rendered() + "\n")
+      case .json: out(MatrixRendering.json(rows, t).rendered(pretty: prettyJSON) + "\n")
       }
       // A second pass for the exit code: the rows are evaluated as they are read, never kept.
       let failing = rows.count(tripping: gates.failOn)

@@ -24,6 +24,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(help: "Name of the ensemble to plan (its machines are preferred); default 'planned'.")
     var ensemble: String?
 
@@ -62,7 +64,7 @@ extension Quorate {
       let r = Planner.plan(t, ensemble: ensemble, goals: goals, maxVoters: maxVoters)
       let verified = Planner.verify(r, in: t)
       switch format {
-      case .json: out(PlanRendering.json(r, t, verified: verified).rendered() + "\n")
+      case .json: out(PlanRendering.json(r, t, verified: verified).rendered(pretty: prettyJSON) + "\n")
       case .text: out(PlanRendering.text(r, t, verified: verified))
       }
       if let output, r.found {

@@ -29,6 +29,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(help: "Probe only this ensemble.")
     var ensemble: String?
 
@@ -75,7 +77,7 @@ extension Quorate {
       }
       switch format {
       case .text: out(ProbeRendering.text(live, t))
-      case .json: out(ProbeRendering.json(live, t).rendered() + "\n")
+      case .json: out(ProbeRendering.json(live, t).rendered(pretty: prettyJSON) + "\n")
       }
       if live.contains(where: \.differsFromPlan) { throw ExitCode(1) }
     }

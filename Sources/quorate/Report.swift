@@ -21,6 +21,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(help: "Output format: text, markdown, html (one self-contained page) or json.")
     var format: ReportFormat = .text
 
@@ -35,7 +37,7 @@ extension Quorate {
       let (result, t) = try loadValidated(file, json: format == .json)
       let diagnostics = result.diagnostics + AnalysisLints.diagnostics(for: t)
       if format == .json {
-        out(ReportRendering.reportJSON(t, diagnostics: diagnostics).rendered() + "\n")
+        out(ReportRendering.reportJSON(t, diagnostics: diagnostics).rendered(pretty: prettyJSON) + "\n")
         return
       }
       if format == .html {

@@ -75,6 +75,21 @@ func useColor(fd: Int32) -> Bool {
   return isatty(fd) == 1
 }
 
+/// Whether JSON output is indented: on a terminal, or with `--pretty`. Piped or redirected it is
+/// compact, one document on one line (what `jq` and scripts read; a third of an estate's
+/// indented JSON was indentation).
+nonisolated(unsafe) var prettyJSON = isatty(1) == 1
+
+/// `--pretty`: every command that prints JSON.
+struct JSONOutputOptions: ParsableArguments {
+  @Flag(help: "Indent JSON output even when standard output is not a terminal.")
+  var pretty = false
+
+  func validate() throws {
+    if pretty { prettyJSON = true }
+  }
+}
+
 /// The limits on what quorate reads, set from `LimitOptions` before a command runs.
 nonisolated(unsafe) var readLimits = YAMLLimits.default
 
@@ -131,7 +146,7 @@ func loadValidated(_ path: String, json: Bool = false) throws -> (TopologyLoader
   let result = TopologyLoader.load(source, limits: readLimits)
   guard let topology = result.topology else {
     if json {
-      out(DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path]))
+      out(DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path], pretty: prettyJSON))
     } else {
       let renderer = DiagnosticRenderer(color: useColor(fd: 2), sources: [source])
       err(renderer.text(result.diagnostics))
@@ -182,12 +197,14 @@ struct FileAndFormat: ParsableArguments {
   @Option(help: "Output format: text or json.")
   var format: OutputFormat = .text
 
+  @OptionGroup var json: JSONOutputOptions
+
   /// Loads the file and prints the text or the JSON the caller renders.
   func run(text: (ValidatedTopology) -> String, json: (ValidatedTopology) -> JSONValue) throws {
     let (_, t) = try loadValidated(file, json: format == .json)
     switch format {
     case .text: out(text(t))
-    case .json: out(json(t).rendered() + "\n")
+    case .json: out(json(t).rendered(pretty: prettyJSON) + "\n")
     }
   }
 }

@@ -24,6 +24,8 @@ extension Quorate {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var json: JSONOutputOptions
+
     @Option(name: .customLong("fail"), help: "A failure: dc:NAME, rack:DC/RACK or machine:NAME (repeatable).")
     var failures: [String] = []
 
@@ -49,7 +51,7 @@ extension Quorate {
       let result = ScenarioEvaluator(t).evaluate(scenario)
       switch format {
       case .text: out(AnalysisRendering.whatIfText(scenario, result, t))
-      case .json: out(AnalysisRendering.whatIfJSON(scenario, result, t).rendered() + "\n")
+      case .json: out(AnalysisRendering.whatIfJSON(scenario, result, t).rendered(pretty: prettyJSON) + "\n")
       }
       let tripped = FailureGate.tripped(
         gates.failOn, ensembles: Outcomes(result.ensembles), apps: Outcomes(result.apps))

@@ -233,6 +233,24 @@ import TopologyDiagnostics
     #expect(r.stdout.hasPrefix("V207: two servers bind the same host and port (error)"))
   }
 
+  /// Piped JSON is one compact line; `--pretty` indents it; both are the same document.
+  @Test func jsonIsCompactWhenPipedAndIndentedWithPretty() throws {
+    for args in [
+      ["analyze", "topologies/payments-prod.yaml", "--format", "json"],
+      ["check", "topologies/invalid/V201-unknown-machine.yaml", "--format", "json"],
+      ["explain", "V201", "--format", "json"],
+    ] {
+      let compact = try quorate(args)
+      let pretty = try quorate(args + ["--pretty"])
+      #expect(compact.stdout.split(separator: "\n").count == 1, "\(args)")
+      #expect(compact.stdout.hasSuffix("}\n"))
+      #expect(pretty.stdout.contains("\n  \""), "\(args)")
+      let a = try JSONSerialization.jsonObject(with: Data(compact.stdout.utf8)) as? NSDictionary
+      let b = try JSONSerialization.jsonObject(with: Data(pretty.stdout.utf8)) as? NSDictionary
+      #expect(a != nil && a == b, "\(args)")
+    }
+  }
+
   @Test func outputIsDeterministic() throws {
     for command in ["analyze", "connect", "check"] {
       let first = try quorate(command, "topologies/payments-prod.yaml", "--format", "json")
@@ -244,7 +262,9 @@ import TopologyDiagnostics
 }
 
 @Suite struct DocsTests {
-  @Test(arguments: ["check", "analyze", "compare", "what-if", "matrix", "connect", "emit", "report", "plan", "explain"])
+  @Test(arguments: [
+    "check", "analyze", "compare", "what-if", "matrix", "connect", "emit", "report", "plan", "explain", "audit",
+  ])
   func cliReferenceNamesEveryOption(command: String) throws {
     let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/cli.md"), encoding: .utf8)
     #expect(doc.contains("## \(command)"))

@@ -107,8 +107,8 @@ import TopologyModel
     #expect(d[0].line == 23)  // the app's sessionTimeout
     // The analysis uses the 60s the client really asks, clamped to 40s by tickTime 2000.
     let r = try quorate("connect", "-", "--format", "json", stdin: topology("{version: 2.7.4}"))
-    #expect(r.stdout.contains("\"requestedSessionTimeoutMs\": 60000"))
-    #expect(r.stdout.contains("\"negotiatedSessionTimeoutMs\": 40000"))
+    #expect(r.stdout.contains("\"requestedSessionTimeoutMs\":60000"))
+    #expect(r.stdout.contains("\"negotiatedSessionTimeoutMs\":40000"))
     // ZkClient asks its own 30 s: the same as declared here, so no warning.
     #expect(try diagnostics(topology("{version: 2.7.23, zookeeperClient: zkclient}")).isEmpty)
     #expect(

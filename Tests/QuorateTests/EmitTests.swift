@@ -421,8 +421,8 @@ import Testing
   @Test func noBogusConnectStringOrAddress() throws {
     let r = try quorate("connect", "-", "--format", "json", stdin: yaml)
     #expect(r.status == 0)
-    #expect(r.stdout.contains("\"connectString\": \"\""))
-    #expect(r.stdout.contains("\"dubboAddress\": \"\""))
+    #expect(r.stdout.contains("\"connectString\":\"\""))
+    #expect(r.stdout.contains("\"dubboAddress\":\"\""))
     #expect(!r.stdout.contains("zookeeper://\""))
     let check = try quorate("check", "-", stdin: yaml)
     #expect(check.stdout.contains("warning[V306]"))

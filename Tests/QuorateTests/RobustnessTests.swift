@@ -71,6 +71,20 @@ import TopologyRendering
     #expect(valid > 200, "only \(valid) of 3000 mutations were valid")
   }
 
+  /// The committed libFuzzer corpus (minimised from the `make fuzz` runs, seeded from
+  /// topologies/), replayed through each target by the plain build of quorate-fuzz: every input
+  /// that once found new coverage, and every crash turned regression, keeps passing.
+  @Test(arguments: ["load", "scenario", "plan"])
+  func committedFuzzCorpusReplays(target: String) throws {
+    let binary = URL(fileURLWithPath: quorateBinary).deletingLastPathComponent().appendingPathComponent("quorate-fuzz")
+    let corpus = packageRoot.appendingPathComponent("Fuzz/corpus/\(target)").path
+    let count = try FileManager.default.contentsOfDirectory(atPath: corpus).count
+    #expect(count > 0)
+    let r = try runProcess(binary.path, [target, corpus])
+    #expect(r.status == 0, "\(r.stderr.suffix(600))")
+    #expect(r.stdout.contains("replayed \(count) input(s)"), "\(r.stdout)")
+  }
+
   /// `what-if`'s argument syntax on random strings: a clear error or a scenario, never a trap.
   @Test func scenarioArgumentsNeverTrap() throws {
     let t = try bundled("payments-prod")
