@@ -14,7 +14,7 @@ TOPOLOGY ?= topologies/payments-prod.yaml
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: run test build release deps test-deps docs check-topologies contract asan bench bench-smoke lint format clean install uninstall
+.PHONY: run test build release deps test-deps docs check-topologies contract asan bench bench-smoke fuzz fuzz-build fuzz-merge fuzz-smoke lint format clean install uninstall
 
 # Installs Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -66,7 +66,7 @@ uninstall:
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory check-topologies contract bench-smoke asan
+	$(MAKE) --no-print-directory check-topologies contract bench-smoke fuzz-smoke asan
 
 # The unit and CLI tests again with AddressSanitizer, the binary they run included (the real
 # servers, Chromium and the timing-driven kill loop are left to the plain run). Leak checking is off: a CLI that exits at once
@@ -78,10 +78,10 @@ asan:
 
 # House style (.swift-format): the toolchain's swift format, no extra dependency.
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 format:
-	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 check-topologies:
 	.build/debug/quorate check topologies/*.yaml
@@ -101,6 +101,38 @@ bench: release
 bench-smoke:
 	/usr/bin/python3 Benchmarks/bench.py --binary .build/debug/quorate --sizes S --runs 1 > /dev/null
 
+# libFuzzer (Swift's -sanitize=fuzzer, with AddressSanitizer) on three targets: the whole load
+# pipeline on arbitrary bytes, what-if's scenario syntax, plan's arguments. New inputs go to
+# .build-fuzz/work/TARGET, crashes to .build-fuzz/artifacts/TARGET; `make fuzz-merge` folds the
+# new inputs into the committed, minimised corpus Fuzz/corpus/TARGET.
+FUZZ_SECONDS ?= 1200
+FUZZ_TARGETS := load scenario plan
+FUZZ_BIN := .build-fuzz/debug/quorate-fuzz
+FUZZ_FLAGS := -rss_limit_mb=4096 -timeout=20 -max_len=65536 -print_final_stats=1
+
+fuzz-build: deps
+	$(SWIFT) build --product quorate-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING --scratch-path .build-fuzz
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/work/$$t .build-fuzz/artifacts/$$t; \
+	  echo "fuzzing '$$t' for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=0 QUORATE_FUZZ_TARGET=$$t $(FUZZ_BIN) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=.build-fuzz/artifacts/$$t/ .build-fuzz/work/$$t Fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/merged/$$t; \
+	  ASAN_OPTIONS=detect_leaks=0 QUORATE_FUZZ_TARGET=$$t $(FUZZ_BIN) $(FUZZ_FLAGS) -merge=1 .build-fuzz/merged/$$t \
+	    Fuzz/corpus/$$t .build-fuzz/work/$$t && rm -rf Fuzz/corpus/$$t && mv .build-fuzz/merged/$$t Fuzz/corpus/$$t; \
+	done
+
+# The smoke run in make test: each target for FUZZ_SMOKE_SECONDS from the committed corpus.
+FUZZ_SMOKE_SECONDS ?= 30
+fuzz-smoke:
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
 # Regenerates docs/diagnostics.md from the catalogue and the README's diagram (tests fail when
 # either is stale).
 docs: build
@@ -108,4 +140,4 @@ docs: build
 	.build/debug/quorate diagram topologies/payments-prod.yaml > docs/payments-prod.svg
 
 clean:
-	rm -rf .build .build-asan
+	rm -rf .build .build-asan .build-fuzz

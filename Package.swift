@@ -73,6 +73,16 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // MARK: Fuzzing (make fuzz): libFuzzer targets with -DFUZZING; a corpus replayer without
+    .executableTarget(
+      name: "quorate-fuzz",
+      dependencies: [
+        "TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters", "TopologyRendering",
+      ],
+      path: "Fuzz/QuorateFuzz",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: Tests
     .testTarget(
       name: "QuorateTests",
