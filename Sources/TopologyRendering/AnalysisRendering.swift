@@ -128,8 +128,13 @@ public enum AnalysisRendering {
 
   /// `analyze` as text.
   public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
-    var out =
-      "Topology '\(t.name)': \(AnalysisWording.count(t.datacenters.count, "datacenter")), \(AnalysisWording.count(t.machines.count, "machine")), \(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n"
+    "Topology '\(t.name)': \(AnalysisWording.count(t.datacenters.count, "datacenter")), \(AnalysisWording.count(t.machines.count, "machine")), \(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n"
+      + analyzeBody(r, t)
+  }
+
+  /// `analyze`'s text after its first line: a blank line, then every ensemble and app.
+  static func analyzeBody(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
+    var out = ""
     for e in r.ensembles {
       out +=
         "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(AnalysisWording.count(e.voters, "voter")), \(AnalysisWording.count(e.observers, "observer")))\n"

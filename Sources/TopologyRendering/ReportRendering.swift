@@ -310,9 +310,9 @@ public enum ReportRendering {
       }
       out += "\n"
     } else {
-      out +=
-        AnalysisRendering.analyzeText(analysis, t).split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2)
-        .joined(separator: "\n") + "\n"
+      // analyze's text without its title line and the blank line after it.
+      let body = AnalysisRendering.analyzeBody(analysis, t)
+      out += (body.hasPrefix("\n") ? String(body.utf8.dropFirst())! : body) + "\n"
     }
 
     heading("Shared or independent, per site")
