@@ -227,15 +227,29 @@ public struct DiagnosticRenderer: Sendable {
 extension String {
   /// Replaces every occurrence of `target` (no Foundation needed).
   public func replacingAll(_ target: String, _ replacement: String) -> String {
-    guard !target.isEmpty else { return self }
-    var out = ""
-    var rest = self[...]
-    while let r = rest.firstRange(of: target) {
-      out += rest[..<r.lowerBound]
-      out += replacement
-      rest = rest[r.upperBound...]
+    // On UTF-8 bytes: a valid UTF-8 target only ever matches whole characters' bytes, and a
+    // string without the target's first byte (the usual case when escaping) is returned as is.
+    let t = Array(target.utf8)
+    guard let first = t.first else { return self }
+    var copy = self
+    let replaced: String? = copy.withUTF8 { bytes in
+      guard bytes.contains(first) else { return nil }
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count + 16)
+      var i = 0
+      while i < bytes.count {
+        if bytes[i] == first && i + t.count <= bytes.count
+          && (t.count == 1 || bytes[i..<(i + t.count)].elementsEqual(t))
+        {
+          out.append(contentsOf: replacement.utf8)
+          i += t.count
+        } else {
+          out.append(bytes[i])
+          i += 1
+        }
+      }
+      return String(decoding: out, as: UTF8.self)
     }
-    out += rest
-    return out
+    return replaced ?? self
   }
 }

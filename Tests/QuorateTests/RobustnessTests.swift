@@ -171,3 +171,18 @@ import TopologyRendering
     }
   }
 }
+
+/// `replacingAll`, used by every escape (XML, Markdown tables) on byte level.
+@Suite struct ReplacingAllTests {
+  @Test func replacesEveryOccurrenceLeftToRight() {
+    #expect("".replacingAll("&", "&amp;") == "")
+    #expect("plain".replacingAll("&", "&amp;") == "plain")
+    #expect("a&b&&c&".replacingAll("&", "&amp;") == "a&amp;b&amp;&amp;c&amp;")
+    #expect("aaaa".replacingAll("aa", "b") == "bb")
+    #expect("aaa".replacingAll("aa", "b") == "ba")
+    #expect("x".replacingAll("", "y") == "x")
+    #expect("é|中|🐘".replacingAll("|", "\\|") == "é\\|中\\|🐘")
+    #expect("中文中".replacingAll("中", "z") == "z文z")
+    #expect("<a href=\"x\">".replacingAll("\"", "&quot;") == "<a href=&quot;x&quot;>")
+  }
+}
