@@ -149,7 +149,8 @@ public enum Scalars {
 
   /// A bare IPv6 address (RFC 4291 text form, optionally ending in an IPv4 part).
   public static func isIPv6(_ text: String) -> Bool {
-    guard !text.isEmpty, !text.contains("[") else { return false }
+    // Every IPv6 spelling has a colon; host names and IPv4 addresses (most hosts) have none.
+    guard text.utf8.contains(UInt8(ascii: ":")), !text.contains("[") else { return false }
     let doubleColon = text.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
     guard doubleColon.count <= 2 else { return false }
     func groups(_ s: String) -> [Substring]? {
@@ -175,7 +176,9 @@ public enum Scalars {
   /// address alike: `fd00::1` and `fd00:0:0:0:0:0:0:1`), an IPv4-mapped IPv6 address as its IPv4
   /// form, names lowercased (`QuorumServer.checkAddressDuplicate` compares resolved addresses).
   public static func canonicalHost(_ text: String) -> String {
-    guard isIPv6(text) else { return text.lowercased() }
+    guard isIPv6(text) else {
+      return text.utf8.contains(where: { (65...90).contains($0) || $0 >= 0x80 }) ? text.lowercased() : text
+    }
     let halves = text.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
     func words(_ s: String) -> [UInt16] {
       guard !s.isEmpty else { return [] }

@@ -343,11 +343,30 @@ private struct Builder {
 
   /// Applies merge keys and reports duplicated keys; returns the mapping's final pairs.
   mutating func finishMapping(_ frame: inout Frame) -> [YAMLPair]? {
+    let pairs = frame.pairs
+    // Most mappings of a topology are small and have no merge key: duplicates are found by
+    // comparing with the earlier keys, and the pairs are kept as they are, with no dictionary
+    // of keys built and hashed per mapping.
+    if pairs.count <= 8, !pairs.contains(where: Self.isMergeKey) {
+      var kept: [YAMLPair]?  // nil while every pair is kept
+      for i in pairs.indices {
+        if let key = pairs[i].key.scalar, let j = pairs[..<i].firstIndex(where: { $0.key.scalar == key }) {
+          error(
+            DiagnosticCatalog.duplicateKey, "key '\(key)' appears twice in this mapping",
+            pairs[i].key.range, label: "duplicate key",
+            related: [RelatedLocation(message: "first defined here", file: file.path, range: pairs[j].key.range)])
+          if kept == nil { kept = Array(pairs[..<i]) }
+          continue
+        }
+        kept?.append(pairs[i])
+      }
+      return kept ?? pairs
+    }
     var explicit: [YAMLPair] = []
     var merges: [YAMLPair] = []
     var seen: [String: YAMLNode] = [:]
     for pair in frame.pairs {
-      if case .scalar("<<", true) = pair.key.content {
+      if Self.isMergeKey(pair) {
         merges.append(pair)
         continue
       }
@@ -386,5 +405,11 @@ private struct Builder {
       }
     }
     return explicit
+  }
+
+  /// `<<` as a plain scalar key: a merge.
+  static func isMergeKey(_ pair: YAMLPair) -> Bool {
+    if case .scalar("<<", true) = pair.key.content { return true }
+    return false
   }
 }

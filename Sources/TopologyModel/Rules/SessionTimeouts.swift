@@ -6,10 +6,15 @@ enum SessionTimeouts: ValidationRule {
   static func check(_ c: inout ValidationContext) {
     var wholeChecked: Set<String> = []
     let failed = c.topology.undecodable
+    // Asked once per ensemble, not once per app and registry.
+    var undecodableMemo: [String: Bool] = [:]
     func undecodable(_ e: EnsembleSpec) -> Bool {
-      ["tickTime", "minSessionTimeout", "maxSessionTimeout"].contains {
+      if let known = undecodableMemo[e.name.value] { return known }
+      let answer = ["tickTime", "minSessionTimeout", "maxSessionTimeout"].contains {
         failed.contains("ensembles.\(e.name.value).\($0)") || failed.contains("defaults.zookeeper.\($0)")
       }
+      undecodableMemo[e.name.value] = answer
+      return answer
     }
     func whole(_ c: inout ValidationContext, _ d: Located<Duration>?, _ what: String) {
       guard let d, !d.value.isWholeMilliseconds else { return }
