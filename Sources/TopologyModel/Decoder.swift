@@ -41,13 +41,13 @@ public struct TopologyDecoder {
 
   /// A mapping's pairs by key, reporting unknown keys (with a suggestion) and non-string keys.
   mutating func fields(
-    _ node: YAMLNode, path: String, allowed: [String], what: String
+    _ node: YAMLNode, path: @autoclosure () -> String, allowed: [String], what: @autoclosure () -> String
   ) -> [String: YAMLPair]? {
     if node.isNull { return [:] }
     guard case .mapping(let pairs) = node.content else {
       report(
-        DiagnosticCatalog.wrongType, "\(what) must be a mapping, found \(node.kindDescription)",
-        node.range, path: path)
+        DiagnosticCatalog.wrongType, "\(what()) must be a mapping, found \(node.kindDescription)",
+        node.range, path: path())
       return nil
     }
     var out: [String: YAMLPair] = [:]
@@ -55,20 +55,20 @@ public struct TopologyDecoder {
       guard let key = pair.key.scalar else {
         report(
           DiagnosticCatalog.wrongType, "keys must be strings, found \(pair.key.kindDescription)",
-          pair.key.range, path: path)
+          pair.key.range, path: path())
         continue
       }
       guard allowed.contains(key) else {
-        let place = path.isEmpty ? "at the top level" : "in \(what)"
+        let place = path().isEmpty ? "at the top level" : "in \(what())"
         if let s = Scalars.suggestion(for: key, among: allowed) {
           report(
             DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(place)", pair.key.range,
-            path: Self.join(path, key), label: "did you mean '\(s)'?",
+            path: Self.join(path(), key), label: "did you mean '\(s)'?",
             help: "did you mean '\(s)'?")
         } else {
           report(
             DiagnosticCatalog.unknownKey, "unknown key '\(key)' \(place)", pair.key.range,
-            path: Self.join(path, key),
+            path: Self.join(path(), key),
             help: "remove it; keys allowed here: \(allowed.joined(separator: ", "))")
         }
         continue
@@ -80,17 +80,18 @@ public struct TopologyDecoder {
 
   /// The value of a required key, reporting it missing at `owner`.
   mutating func required(
-    _ fields: [String: YAMLPair], _ key: String, owner: SourceRange, path: String, what: String
+    _ fields: [String: YAMLPair], _ key: String, owner: SourceRange, path: @autoclosure () -> String,
+    what: @autoclosure () -> String
   ) -> YAMLNode? {
     guard let pair = fields[key], !pair.value.isNull else {
       if let pair = fields[key] {
         report(
-          DiagnosticCatalog.missingKey, "\(what) has an empty '\(key)'", pair.key.range,
-          path: Self.join(path, key), help: "give '\(key)' a value")
+          DiagnosticCatalog.missingKey, "\(what()) has an empty '\(key)'", pair.key.range,
+          path: Self.join(path(), key), help: "give '\(key)' a value")
       } else {
         report(
-          DiagnosticCatalog.missingKey, "\(what) is missing the required key '\(key)'", owner,
-          path: path, help: "add '\(key): ...'")
+          DiagnosticCatalog.missingKey, "\(what()) is missing the required key '\(key)'", owner,
+          path: path(), help: "add '\(key): ...'")
       }
       return nil
     }
@@ -99,14 +100,14 @@ public struct TopologyDecoder {
 
   /// A name -> value mapping whose keys are names (datacenters, machines, ensembles, apps).
   mutating func namedEntries(
-    _ node: YAMLNode, path: String, what: String
+    _ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String
   ) -> [(name: Located<String>, value: YAMLNode)] {
     if node.isNull { return [] }
     guard case .mapping(let pairs) = node.content else {
       report(
         DiagnosticCatalog.wrongType,
-        "'\(path)' must be a mapping of \(what) names, found \(node.kindDescription)", node.range,
-        path: path)
+        "'\(path())' must be a mapping of \(what()) names, found \(node.kindDescription)", node.range,
+        path: path())
       return []
     }
     // A key of an entry written at the level of the entries is an indentation slip (a
@@ -118,28 +119,29 @@ public struct TopologyDecoder {
     ]
     var out: [(Located<String>, YAMLNode)] = []
     for pair in pairs {
-      if let key = pair.key.scalar, entryKeys[what]?.contains(key) == true {
-        let owner = out.last.map { "'\($0.0.value)'" } ?? "the \(what) it belongs to"
+      if let key = pair.key.scalar, entryKeys[what()]?.contains(key) == true {
+        let owner = out.last.map { "'\($0.0.value)'" } ?? "the \(what()) it belongs to"
         report(
           DiagnosticCatalog.unknownKey,
-          "'\(key)' is a key of \(what == "app" || what == "ensemble" ? "an" : "a") \(what), not \(what == "app" || what == "ensemble" ? "an" : "a") \(what) name",
-          pair.key.range, path: path, label: "indented one level too little",
+          "'\(key)' is a key of \(what() == "app" || what() == "ensemble" ? "an" : "a") \(what()), not \(what() == "app" || what() == "ensemble" ? "an" : "a") \(what()) name",
+          pair.key.range, path: path(), label: "indented one level too little",
           help: "indent '\(key):' (and what follows it) under \(owner)")
         continue
       }
-      guard let n = name(pair.key, path: path, what: "\(what) name") else { continue }
+      guard let n = name(pair.key, path: path(), what: "\(what()) name") else { continue }
       out.append((n, pair.value))
     }
     return out
   }
 
   /// A list of nodes.
-  mutating func list(_ node: YAMLNode, path: String, what: String) -> [YAMLNode]? {
+  mutating func list(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String) -> [YAMLNode]?
+  {
     if node.isNull { return [] }
     guard case .sequence(let items) = node.content else {
       report(
-        DiagnosticCatalog.wrongType, "\(what) must be a list, found \(node.kindDescription)",
-        node.range, path: path, help: "write a list such as [a, b, c]")
+        DiagnosticCatalog.wrongType, "\(what()) must be a list, found \(node.kindDescription)",
+        node.range, path: path(), help: "write a list such as [a, b, c]")
       return nil
     }
     return items
@@ -147,120 +149,126 @@ public struct TopologyDecoder {
 
   // MARK: Scalars
 
-  mutating func text(_ node: YAMLNode, path: String, what: String) -> Located<String>? {
+  mutating func text(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String) -> Located<
+    String
+  >? {
     guard let s = node.scalar, !node.isNull else {
       report(
-        DiagnosticCatalog.wrongType, "\(what) must be a string, found \(node.kindDescription)",
-        node.range, path: path)
+        DiagnosticCatalog.wrongType, "\(what()) must be a string, found \(node.kindDescription)",
+        node.range, path: path())
       return nil
     }
     return Located(s, node.range)
   }
 
-  mutating func name(_ node: YAMLNode, path: String, what: String) -> Located<String>? {
-    guard let t = text(node, path: path, what: what) else { return nil }
+  mutating func name(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String) -> Located<
+    String
+  >? {
+    guard let t = text(node, path: path(), what: what()) else { return nil }
     guard Scalars.isName(t.value) else {
       report(
-        DiagnosticCatalog.invalidName, "\(what) '\(t.value)' is not a valid name", node.range,
-        path: path)
+        DiagnosticCatalog.invalidName, "\(what()) '\(t.value)' is not a valid name", node.range,
+        path: path())
       return nil
     }
     return t
   }
 
   mutating func integer(
-    _ node: YAMLNode, path: String, what: String, range: ClosedRange<Int>,
+    _ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String, range: ClosedRange<Int>,
     entry: DiagnosticCatalog.Entry = DiagnosticCatalog.invalidInteger
   ) -> Located<Int>? {
     guard case .scalar(let s, let plain) = node.content, !node.isNull else {
       report(
-        DiagnosticCatalog.wrongType, "\(what) must be an integer, found \(node.kindDescription)",
-        node.range, path: path)
+        DiagnosticCatalog.wrongType, "\(what()) must be an integer, found \(node.kindDescription)",
+        node.range, path: path())
       return nil
     }
     guard let v = Scalars.integer(s) else {
       report(
-        DiagnosticCatalog.wrongType, "\(what) must be an integer, found '\(s)'", node.range,
-        path: path)
+        DiagnosticCatalog.wrongType, "\(what()) must be an integer, found '\(s)'", node.range,
+        path: path())
       return nil
     }
     guard plain else {
       report(
-        DiagnosticCatalog.wrongType, "\(what) must be an integer, found a quoted string",
-        node.range, path: path, help: "remove the quotes: \(s)")
+        DiagnosticCatalog.wrongType, "\(what()) must be an integer, found a quoted string",
+        node.range, path: path(), help: "remove the quotes: \(s)")
       return nil
     }
     guard range.contains(v) else {
       report(
-        entry, "\(what) is \(v); it must be from \(range.lowerBound) to \(range.upperBound)",
-        node.range, path: path)
+        entry, "\(what()) is \(v); it must be from \(range.lowerBound) to \(range.upperBound)",
+        node.range, path: path())
       return nil
     }
     return Located(v, node.range)
   }
 
-  mutating func port(_ node: YAMLNode, path: String, what: String) -> Located<Int>? {
-    integer(node, path: path, what: what, range: 1...65535, entry: DiagnosticCatalog.invalidPort)
+  mutating func port(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String) -> Located<
+    Int
+  >? {
+    integer(node, path: path(), what: what(), range: 1...65535, entry: DiagnosticCatalog.invalidPort)
   }
 
   mutating func duration(
-    _ node: YAMLNode, path: String, what: String, allowZero: Bool = false
+    _ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String, allowZero: Bool = false
   ) -> Located<Duration>? {
-    guard let t = text(node, path: path, what: what) else { return nil }
-    let units = Scalars.durationUnits.map { "'\($0.unit)'" }.joined(separator: ", ")
+    guard let t = text(node, path: path(), what: what()) else { return nil }
     let d: Duration
     switch Scalars.parseDuration(t.value) {
     case .success(let value): d = value
     case .failure(let problem):
-      undecodable.insert(path)
+      let units = Scalars.durationUnits.map { "'\($0.unit)'" }.joined(separator: ", ")
+      undecodable.insert(path())
       switch problem {
       case .noUnit:
         report(
-          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' has no unit", node.range,
-          path: path, label: "add a unit",
+          DiagnosticCatalog.invalidDuration, "\(what()) '\(t.value)' has no unit", node.range,
+          path: path(), label: "add a unit",
           help: "write '\(t.value)ms' for milliseconds (as zoo.cfg does) or '\(t.value)s' for seconds")
       case .unknownUnit(let unit):
         report(
-          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' has an unknown unit '\(unit)'", node.range,
-          path: path, label: "unknown unit",
+          DiagnosticCatalog.invalidDuration, "\(what()) '\(t.value)' has an unknown unit '\(unit)'", node.range,
+          path: path(), label: "unknown unit",
           help: "use one of the units \(units), such as '60s' or '2m'")
       case .tooLong:
         report(
-          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' is too long", node.range,
-          path: path, label: "longer than 2147483647ms",
+          DiagnosticCatalog.invalidDuration, "\(what()) '\(t.value)' is too long", node.range,
+          path: path(), label: "longer than 2147483647ms",
           help:
             "ZooKeeper keeps times as Java int milliseconds: write at most 2147483647ms (about 24.8 days)")
       case .malformed:
         report(
-          DiagnosticCatalog.invalidDuration, "\(what) '\(t.value)' is not a duration", node.range,
-          path: path,
+          DiagnosticCatalog.invalidDuration, "\(what()) '\(t.value)' is not a duration", node.range,
+          path: path(),
           help: "write a number and one of the units \(units), such as '2000ms', '1.5ms' or '60s'")
       }
       return nil
     }
     if d.microseconds == 0 && !allowZero {
-      undecodable.insert(path)
+      undecodable.insert(path())
       report(
-        DiagnosticCatalog.invalidDuration, "\(what) must be longer than zero", node.range,
-        path: path, help: "write a positive duration such as '2000ms'")
+        DiagnosticCatalog.invalidDuration, "\(what()) must be longer than zero", node.range,
+        path: path(), help: "write a positive duration such as '2000ms'")
       return nil
     }
     return Located(d, node.range)
   }
 
-  mutating func availability(_ node: YAMLNode, path: String) -> Located<Double>? {
-    guard let t = text(node, path: path, what: "availability") else { return nil }
+  mutating func availability(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<Double>? {
+    guard let t = text(node, path: path(), what: "availability") else { return nil }
     guard let v = Scalars.availability(t.value) else {
       report(
         DiagnosticCatalog.invalidAvailability, "'\(t.value)' is not an availability", node.range,
-        path: path)
+        path: path())
       return nil
     }
     return Located(v, node.range)
   }
 
-  mutating func host(_ node: YAMLNode, path: String) -> Located<String>? {
-    guard let t = text(node, path: path, what: "host") else { return nil }
+  mutating func host(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<String>? {
+    guard let t = text(node, path: path(), what: "host") else { return nil }
     let v = t.value
     if Scalars.host(v) != nil { return t }
     var help = "write an IPv4 address, a bare IPv6 address or a host name"
@@ -270,44 +278,46 @@ public struct TopologyDecoder {
       help = "ports do not belong in the host; set 'clientPort' instead"
     }
     report(
-      DiagnosticCatalog.invalidHost, "'\(v)' is not a valid host", node.range, path: path,
+      DiagnosticCatalog.invalidHost, "'\(v)' is not a valid host", node.range, path: path(),
       help: help)
     return nil
   }
 
-  mutating func chroot(_ node: YAMLNode, path: String) -> Located<String>? {
-    guard let t = text(node, path: path, what: "chroot") else { return nil }
+  mutating func chroot(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<String>? {
+    guard let t = text(node, path: path(), what: "chroot") else { return nil }
     if let problem = Scalars.zooKeeperPathProblem(t.value) {
       report(
         DiagnosticCatalog.invalidPath,
         "chroot '\(t.value)' is not a valid ZooKeeper path: "
-          + problem, node.range, path: path)
+          + problem, node.range, path: path())
       return nil
     }
     return t
   }
 
   mutating func choice<T: RawRepresentable & CaseIterable & Sendable>(
-    _ node: YAMLNode, path: String, what: String, as: T.Type
+    _ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String, as: T.Type
   ) -> Located<T>? where T.RawValue == String {
-    guard let t = text(node, path: path, what: what) else { return nil }
+    guard let t = text(node, path: path(), what: what()) else { return nil }
     guard let v = T(rawValue: t.value) else {
       let options = T.allCases.map(\.rawValue)
       let s = Scalars.suggestion(for: t.value, among: options)
       report(
         DiagnosticCatalog.invalidChoice,
-        "\(what) '\(t.value)' is not one of "
-          + options.map { "'\($0)'" }.joined(separator: ", "), node.range, path: path,
+        "\(what()) '\(t.value)' is not one of "
+          + options.map { "'\($0)'" }.joined(separator: ", "), node.range, path: path(),
         help: s.map { "did you mean '\($0)'?" } ?? "use one of: \(options.joined(separator: ", "))")
       return nil
     }
     return Located(v, node.range)
   }
 
-  mutating func nameList(_ node: YAMLNode, path: String, what: String) -> [Located<String>] {
-    guard let items = list(node, path: path, what: what) else { return [] }
+  mutating func nameList(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String)
+    -> [Located<String>]
+  {
+    guard let items = list(node, path: path(), what: what()) else { return [] }
     return items.enumerated().compactMap { i, item in
-      name(item, path: "\(path)[\(i)]", what: "machine name")
+      name(item, path: "\(path())[\(i)]", what: "machine name")
     }
   }
 
