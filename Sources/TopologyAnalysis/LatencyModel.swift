@@ -24,7 +24,7 @@ public enum LatencyModel {
 
   /// Figures for a site, for members at these datacenters (voters flagged).
   static func figures(
-    site: Int, memberDC: [Int], isVoter: [Bool], system: QuorumSystem, rtt: [[Double?]]
+    site: Int, memberDC: [Int], isVoter: [Bool], system: QuorumSystem, rtt: RoundTrips
   ) -> Figures {
     let members = memberDC.indices
     let local = members.contains { memberDC[$0] == site }
@@ -32,7 +32,7 @@ public enum LatencyModel {
     var serverDC: Int? = local ? site : nil
     var readMs: Double? = local ? 0 : nil
     if !local {
-      let known = members.compactMap { m in rtt[site][memberDC[m]].map { (m, $0) } }
+      let known = members.compactMap { m in rtt[site, memberDC[m]].map { (m, $0) } }
       if known.count == members.count, let nearest = known.min(by: { $0.1 < $1.1 }) {
         serverDC = memberDC[nearest.0]
         readMs = nearest.1
@@ -47,7 +47,7 @@ public enum LatencyModel {
     // FastLeaderElection.totalOrderPredicate refuses a candidate whose weight is 0: such a
     // voter never leads, so only voters of positive weight are leaders here.
     for leader in members where isVoter[leader] && system.memberWeight[leader] > 0 {
-      guard let toLeader = rtt[serverDC][memberDC[leader]], let q = quorumTime(leader, memberDC, system, rtt) else {
+      guard let toLeader = rtt[serverDC, memberDC[leader]], let q = quorumTime(leader, memberDC, system, rtt) else {
         unknown = true
         break
       }
@@ -60,10 +60,10 @@ public enum LatencyModel {
   }
 
   /// The time until acknowledgements form a quorum, with `leader` acknowledging at 0.
-  static func quorumTime(_ leader: Int, _ memberDC: [Int], _ system: QuorumSystem, _ rtt: [[Double?]]) -> Double? {
+  static func quorumTime(_ leader: Int, _ memberDC: [Int], _ system: QuorumSystem, _ rtt: RoundTrips) -> Double? {
     var arrivals: [(Int, Double)] = []
     for m in memberDC.indices where system.memberGroup[m] != nil {
-      guard let r = rtt[memberDC[leader]][memberDC[m]] else { return nil }
+      guard let r = rtt[memberDC[leader], memberDC[m]] else { return nil }
       arrivals.append((m, m == leader ? 0 : r))
     }
     arrivals.sort { $0.1 < $1.1 }

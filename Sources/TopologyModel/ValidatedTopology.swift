@@ -16,7 +16,7 @@ public struct ValidatedTopology: Sendable {
   /// Apps in declaration order.
   public let apps: [App]
   /// Round-trip times in milliseconds between datacenter indices; nil where no link is declared.
-  public let rtt: [[Double?]]
+  public let rtt: RoundTrips
   /// `defaults.availability.machine`, if set.
   public let machineAvailability: Double?
   /// `defaults.availability.datacenter`, if set.
@@ -54,6 +54,24 @@ public struct ValidatedTopology: Sendable {
 }
 
 /// A datacenter.
+/// Round-trip times between datacenters, `rtt[a, b]` in milliseconds: 0 within one, the declared
+/// link's otherwise, nil without a link. Only declared links are stored: a dense table of 5,000
+/// datacenters would be 25 million entries.
+public struct RoundTrips: Sendable {
+  let count: Int
+  var links: [Int: Double] = [:]
+
+  public init(datacenters: Int) { count = datacenters }
+
+  /// Declares a link both ways.
+  public mutating func set(_ a: Int, _ b: Int, _ milliseconds: Double) {
+    links[a * count + b] = milliseconds
+    links[b * count + a] = milliseconds
+  }
+
+  public subscript(_ a: Int, _ b: Int) -> Double? { a == b ? 0 : links[a * count + b] }
+}
+
 public struct Datacenter: Sendable {
   public let name: String
   public let region: String?

@@ -63,14 +63,12 @@ public enum Validator {
         declaredSessionTimeoutMs: declared, dubbo: dubbo, connect: a.connect?.value ?? .all,
         chroot: chroot, range: a.name.range)
     }
-    var rtt = Array(repeating: [Double?](repeating: nil, count: datacenters.count), count: datacenters.count)
-    for i in datacenters.indices { rtt[i][i] = 0 }
+    var rtt = RoundTrips(datacenters: datacenters.count)
     for l in t.links {
       guard l.between.count == 2, let r = l.rtt?.value,
         let a = dcIndex[l.between[0].value], let b = dcIndex[l.between[1].value]
       else { continue }
-      rtt[a][b] = r.milliseconds
-      rtt[b][a] = r.milliseconds
+      rtt.set(a, b, r.milliseconds)
     }
     return ValidatedTopology(
       file: t.file, name: name, datacenters: datacenters, machines: machines,

@@ -136,7 +136,7 @@ public enum DiagramRendering {
     // Links first, under the boxes: centre to centre, labelled with the round-trip time.
     for a in t.datacenters.indices {
       for b in t.datacenters.indices where b > a {
-        guard let rtt = t.rtt[a][b], let ba = boxes.first(where: { $0.datacenter == a }),
+        guard let rtt = t.rtt[a, b], let ba = boxes.first(where: { $0.datacenter == a }),
           let bb = boxes.first(where: { $0.datacenter == b })
         else { continue }
         let (x1, y1) = edgePoint(from: ba, toward: bb)
@@ -261,7 +261,7 @@ public enum DiagramRendering {
     }
     for a in t.datacenters.indices {
       for b in t.datacenters.indices where b > a {
-        guard let rtt = t.rtt[a][b], let ma = t.datacenters[a].machines.first, let mb = t.datacenters[b].machines.first
+        guard let rtt = t.rtt[a, b], let ma = t.datacenters[a].machines.first, let mb = t.datacenters[b].machines.first
         else { continue }
         out +=
           "  \(id("m", ma)) -> \(id("m", mb)) [dir=none, style=dotted, ltail=cluster_\(a), lhead=cluster_\(b), label=\(q("rtt " + Duration.format(milliseconds: rtt))), constraint=false];\n"
@@ -301,7 +301,7 @@ public enum DiagramRendering {
     }
     for a in t.datacenters.indices {
       for b in t.datacenters.indices where b > a {
-        guard let rtt = t.rtt[a][b] else { continue }
+        guard let rtt = t.rtt[a, b] else { continue }
         out += "  \(id("dc", a)) -.-|\(label("rtt " + Duration.format(milliseconds: rtt)))| \(id("dc", b))\n"
       }
     }
