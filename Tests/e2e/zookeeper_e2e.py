@@ -467,6 +467,17 @@ def main():
         ok = code == 1 and len(flagged) == 1 and "'c1'" in flagged[0]["message"]
         log(f"probe, c1 on another server list: exit {code}, c1 {modes_of(doc)['c1']}, P601 {len(flagged)}: {'agree' if ok else 'DISAGREE'}")
         passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+        # audit reads the same two files: the emitted one agrees with the plan, the other one
+        # lists a server the plan does not have (U703), on the line that adds it.
+        def audit(path):
+            run = subprocess.run([quorate, "audit", TOPOLOGY, "--zoo-cfg", path, "--format", "json"],
+                                 capture_output=True, text=True)
+            return run.returncode, [(d["code"], d["line"]) for d in json.loads(run.stdout)["diagnostics"]]
+        clean, differing = audit(cfg), audit(other)
+        last_line = len(open(other).read().splitlines())
+        ok = clean == (0, []) and differing == (1, [("U703", last_line)])
+        log(f"audit, emitted zoo.cfg of c1: {clean}; the one c1 ran from: {differing}: {'agree' if ok else 'DISAGREE'}")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
         cluster.kill("c1")
         cluster.start("c1")
         cluster.wait_for(lambda ms: sorted(map(str, ms.values())) == ["follower"] * 4 + ["leader"], 90, "c1 back")
