@@ -84,6 +84,11 @@ def measure(argv, runs, long_seconds, ok=(0,), before=None):
     return statistics.median(times), max(peaks), len(times)
 
 
+def remove(path):
+    """rm -rf: several times faster than shutil.rmtree on an emitted estate's million files."""
+    subprocess.run(["rm", "-rf", "--", path], check=False)
+
+
 def build_floor(workdir):
     source = os.path.join(HERE, "floor", "yaml-events.c")
     out = os.path.join(workdir, "yaml-events")
@@ -162,7 +167,7 @@ def main():
             out = os.path.join(work, f"out-{size}")
 
             def fresh():
-                shutil.rmtree(out, ignore_errors=True)
+                remove(out)
 
             add("emit (every file)", [binary, "emit", path, "-o", out], base="tar -xf", before=fresh)
             # 1 (drift) only when emit above was stopped by --timeout.
@@ -174,7 +179,7 @@ def main():
                     tar.add(out, arcname=".")
 
                 def fresh_untar():
-                    shutil.rmtree(untar, ignore_errors=True)
+                    remove(untar)
                     os.makedirs(untar)
 
                 t, kib, n = measure(["tar", "-xf", archive, "-C", untar], args.runs, args.long, before=fresh_untar)
@@ -183,8 +188,8 @@ def main():
                 t, kib, n = math.inf, 0, 0
             rows.append(("tar -xf (same files)", t, kib, n, None))
             print(f"  {'tar -xf (same files)':<28} {t:8.3f} s", flush=True)
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(untar, ignore_errors=True)
+            remove(out)
+            remove(untar)
             results[size] = rows
         text = report(results, files, sizes, startup, version, args.runs)
         print()
@@ -194,7 +199,7 @@ def main():
                 f.write(text)
             os.replace(args.write + ".tmp", args.write)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        remove(work)
 
 
 def report(results, files, sizes, startup, version, runs):
