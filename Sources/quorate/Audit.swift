@@ -60,18 +60,8 @@ extension Quorate {
       var sources: [SourceFile] = []
       var all: [Diagnostic] = []
       for path in zooCfg {
-        let source = try readSource(path)
-        sources.append(source)
-        var cfg = ZooCfg(path: source.path)
-        ZooCfgReader.read(source, into: &cfg, diagnostics: &all)
+        let cfg = try readZooCfg(path, sources: &sources, diagnostics: &all)
         let folder = (path as NSString).deletingLastPathComponent
-        if let dynamic = cfg.string("dynamicConfigFile") {
-          let beside = folder.isEmpty ? dynamic : folder + "/" + dynamic
-          let chosen = FileManager.default.fileExists(atPath: dynamic) || dynamic.hasPrefix("/") ? dynamic : beside
-          let dynamicSource = try readSource(chosen)
-          sources.append(dynamicSource)
-          ZooCfgReader.read(dynamicSource, into: &cfg, diagnostics: &all)
-        }
         // The member's id file: beside the zoo.cfg (quorate's emitted layout), else in dataDir.
         let candidates =
           [(folder.isEmpty ? "." : folder) + "/myid"] + [cfg.string("dataDir").map { $0 + "/myid" }].compactMap { $0 }

@@ -46,19 +46,7 @@ extension Quorate {
       var sources: [SourceFile] = []
       var diagnostics: [Diagnostic] = []
       for path in zooCfg {
-        let source = try readSource(path)
-        sources.append(source)
-        var cfg = ZooCfg(path: source.path)
-        ZooCfgReader.read(source, into: &cfg, diagnostics: &diagnostics)
-        if let dynamic = cfg.string("dynamicConfigFile") {
-          // As ZooKeeper opens it (relative to the working directory), else beside the file.
-          let beside = (path as NSString).deletingLastPathComponent + "/" + dynamic
-          let chosen = FileManager.default.fileExists(atPath: dynamic) || dynamic.hasPrefix("/") ? dynamic : beside
-          let dynamicSource = try readSource(chosen)
-          sources.append(dynamicSource)
-          ZooCfgReader.read(dynamicSource, into: &cfg, diagnostics: &diagnostics)
-        }
-        files.append(cfg)
+        files.append(try readZooCfg(path, sources: &sources, diagnostics: &diagnostics))
       }
       let topology = Importer.assemble(
         files, maps: map.compactMap(HostMap.init(argument:)), name: name, diagnostics: &diagnostics)
@@ -69,4 +57,23 @@ extension Quorate {
       out(ImportRendering.yaml(topology))
     }
   }
+}
+
+/// Reads a zoo.cfg and the dynamic configuration file its `dynamicConfigFile` names (as
+/// ZooKeeper opens it, relative to the working directory, else beside the zoo.cfg), adding both
+/// to `sources` and what cannot be read to `diagnostics`. `import` and `audit` read them alike.
+func readZooCfg(_ path: String, sources: inout [SourceFile], diagnostics: inout [Diagnostic]) throws -> ZooCfg {
+  let source = try readSource(path)
+  sources.append(source)
+  var cfg = ZooCfg(path: source.path)
+  ZooCfgReader.read(source, into: &cfg, diagnostics: &diagnostics)
+  if let dynamic = cfg.string("dynamicConfigFile") {
+    let folder = (path as NSString).deletingLastPathComponent
+    let beside = folder.isEmpty ? dynamic : folder + "/" + dynamic
+    let chosen = FileManager.default.fileExists(atPath: dynamic) || dynamic.hasPrefix("/") ? dynamic : beside
+    let dynamicSource = try readSource(chosen)
+    sources.append(dynamicSource)
+    ZooCfgReader.read(dynamicSource, into: &cfg, diagnostics: &diagnostics)
+  }
+  return cfg
 }
