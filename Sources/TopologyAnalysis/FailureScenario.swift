@@ -28,21 +28,6 @@ public struct FailureScenario: Sendable, Hashable {
   /// Whether the network is cut.
   public var isPartitioned: Bool { Set(sides).count > 1 }
 
-  /// Whether a machine is up (it, its rack and its datacenter have not failed).
-  public func isUp(machine m: Int, in t: ValidatedTopology) -> Bool {
-    let machine = t.machines[m]
-    if failedMachines.contains(m) || failedDatacenters.contains(machine.datacenter) { return false }
-    if let rack = machine.rack,
-      failedRacks.contains(RackID(datacenter: machine.datacenter, rack: rack))
-    {
-      return false
-    }
-    return true
-  }
-
-  /// The side a machine is on.
-  public func side(ofMachine m: Int, in t: ValidatedTopology) -> Int { sides[t.machines[m].datacenter] }
-
   /// The datacenter names on each side, sides in order.
   public func sideNames(_ t: ValidatedTopology) -> [[String]] {
     let count = (sides.max() ?? 0) + 1
