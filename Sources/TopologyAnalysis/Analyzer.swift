@@ -135,12 +135,9 @@ public enum Analyzer {
         any = app.registries.count > 1 ? AvailabilityModel.anyRegistryProbability(app: app, in: t) : preferred
         availability[key] = (preferred, any)
       }
-      let sessions = app.registries.enumerated().map { r, ei in
-        let servers = evaluator.connectLists[ai][r].count
-        return (
-          ensemble: ei, servers: servers,
-          timing: FailoverModel(requestedMs: app.requestedSessionTimeoutMs, ensemble: t.ensembles[ei], servers: servers)
-        )
+      // The evaluator already holds each registry's connect-list length and timings.
+      let sessions = zip(app.registries, evaluator.appTimings[ai]).map { ei, timing in
+        (ensemble: ei, servers: timing.servers, timing: timing)
       }
       let relevant = app.registries.reduce(into: Set([app.datacenter])) { $0.formUnion(memberDCs[$1]) }
       var failures: [AppScenarioOutcome] = []
