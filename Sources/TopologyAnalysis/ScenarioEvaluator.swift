@@ -240,7 +240,21 @@ public struct ScenarioEvaluator: Sendable {
     self.baseline = ([], [])
     let none = FailureScenario(datacenterCount: topology.datacenters.count)
     let ensembles = topology.ensembles.indices.map { evaluate(ensemble: $0, none) }
-    self.baseline = (ensembles, topology.apps.indices.map { evaluate(app: $0, none, ensembles: ensembles) })
+    var apps: [AppOutcome?] = Array(repeating: nil, count: topology.apps.count)
+    for c in classApps.indices {
+      for o in outcomes(ofClass: c, none, { ensembles[$0] }) { apps[o.app] = o }
+    }
+    self.baseline = (ensembles, apps.map { $0! })
+  }
+
+  /// The outcome of every app of a class: one evaluation, the same outcome for each app.
+  func outcomes(ofClass c: Int, _ s: FailureScenario, _ outcome: (Int) -> EnsembleOutcome) -> [AppOutcome] {
+    let members = classApps[c]
+    let o = evaluate(app: members[0], s, outcome: outcome)
+    return members.map {
+      $0 == members[0]
+        ? o : AppOutcome(app: $0, status: o.status, activeRegistry: o.activeRegistry, registries: o.registries)
+    }
   }
 
   /// The quorum system of an ensemble.
@@ -280,13 +294,9 @@ public struct ScenarioEvaluator: Sendable {
     var appSlot = [Int32](repeating: -1, count: t.apps.count)
     var changedApps: [AppOutcome] = []
     for c in affectedClasses.sorted() {
-      let members = classApps[c]
-      let o = evaluate(app: members[0], s) { ensembles[$0] }
-      for ai in members {
-        appSlot[ai] = Int32(changedApps.count)
-        changedApps.append(
-          ai == members[0]
-            ? o : AppOutcome(app: ai, status: o.status, activeRegistry: o.activeRegistry, registries: o.registries))
+      for o in outcomes(ofClass: c, s, { ensembles[$0] }) {
+        appSlot[o.app] = Int32(changedApps.count)
+        changedApps.append(o)
       }
     }
     return (ensembles, Outcomes(base: baseline.apps, slot: appSlot, changed: changedApps))
