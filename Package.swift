@@ -88,7 +88,7 @@ let package = Package(
       name: "QuorateTests",
       dependencies: [
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
-        "TopologyEmitters", "TopologyRendering", "TopologyImport", "quorate",
+        "TopologyEmitters", "TopologyRendering", "TopologyImport", "quorate", "quorate-fuzz",
       ],
       exclude: ["Oracle", "Golden"],
       swiftSettings: swiftSettings

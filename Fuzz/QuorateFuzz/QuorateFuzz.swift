@@ -32,20 +32,21 @@ enum FuzzTarget: String {
 
   func run(_ bytes: [UInt8]) {
     switch self {
-    case .load: Self.load(bytes)
+    case .load: _ = Self.load(bytes)
     case .scenario: Self.scenario(bytes)
     case .plan: Self.plan(bytes)
     }
   }
 
-  /// Read, decode, validate, and for a valid topology every engine stage and renderer.
-  static func load(_ bytes: [UInt8]) {
+  /// Read, decode, validate, and for a valid topology every engine stage and renderer; says
+  /// whether the bytes were a valid topology. The in-process mutation test runs this too.
+  static func load(_ bytes: [UInt8]) -> Bool {
     let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
     let result = TopologyLoader.load(source)
     _ = DiagnosticRenderer(sources: [source]).text(result.diagnostics)
     _ = DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path])
     _ = DiagnosticRenderer.github(result.diagnostics)
-    guard let t = result.topology else { return }
+    guard let t = result.topology else { return false }
     let evaluator = ScenarioEvaluator(t)
     _ = AnalysisRendering.analyzeJSON(Analyzer.analyze(t, evaluator: evaluator), t).rendered()
     _ = ReportRendering.compareText(Comparison.compare(t, evaluator: evaluator))
@@ -54,6 +55,7 @@ enum FuzzTarget: String {
     _ = EmitPlan.files(t, options: ServerConfigOptions())
     _ = AnalysisLints.diagnostics(for: t)
     _ = DiagramRendering.topologySVG(t)
+    return true
   }
 
   /// Lines `f VALUE` (--fail), `i VALUE` (--isolate), `p VALUE` (--partition).

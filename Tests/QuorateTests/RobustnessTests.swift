@@ -6,6 +6,8 @@ import TopologyEmitters
 import TopologyModel
 import TopologyRendering
 
+@testable import quorate_fuzz
+
 /// Mutation fuzzing in process (issue 14): thousands of seeded mutations of the bundled
 /// topologies go through the whole pipeline (read, decode, validate, analyze, compare, matrix,
 /// emit, render); a trap anywhere kills the test run. Seeded, so a failure reproduces.
@@ -52,20 +54,8 @@ import TopologyRendering
     var valid = 0
     for i in 0..<3000 {
       let bytes = Self.mutate(Self.seeds[i % Self.seeds.count], &rng)
-      let source = SourceFile(path: "fuzz-\(i).yaml", bytes: bytes)
-      let result = TopologyLoader.load(source)
-      _ = DiagnosticRenderer(sources: [source]).text(result.diagnostics)
-      _ = DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path])
-      guard let t = result.topology else { continue }
-      valid += 1
-      let evaluator = ScenarioEvaluator(t)
-      _ = AnalysisRendering.analyzeJSON(Analyzer.analyze(t), t).rendered()
-      _ = ReportRendering.compareText(Comparison.compare(t, evaluator: evaluator))
-      let rows = SurvivalMatrix.rows(t, options: MatrixOptions(racks: true, machines: true), evaluator: evaluator)
-      _ = MatrixRendering.text(rows, t, gates: FailureGate.allCases)
-      _ = EmitPlan.files(t, options: ServerConfigOptions())
-      _ = AnalysisLints.diagnostics(for: t)
-      _ = DiagramRendering.topologySVG(t)
+      // The same whole-pipeline run as the libFuzzer 'load' target.
+      if FuzzTarget.load(bytes) { valid += 1 }
     }
     // The mutations must leave enough files valid to exercise the engine, not only the reader.
     #expect(valid > 200, "only \(valid) of 3000 mutations were valid")
