@@ -77,6 +77,13 @@ public enum DiagnosticCatalog {
     explanation: "The value of a merge key must be a mapping (usually an alias `*name`) or a "
       + "list of mappings.",
     fix: "write `<<: *anchor` where the anchor names a mapping")
+  public static let scalarTooLong = Entry(
+    code: "Y012", severity: .error, title: "a scalar exceeds the length limit",
+    explanation: "No value in a topology (a name, a host, an address) needs more than a few hundred "
+      + "bytes; quorate refuses scalars longer than 64 KiB (or `--max-scalar-length`) so that a "
+      + "runaway line cannot make every message, suggestion and snippet that quotes it costly. "
+      + "Reading stops there.",
+    fix: "check that the value is what was meant (an unclosed quote swallows the lines after it)")
 
   // MARK: S: shape of the file
 
@@ -149,6 +156,20 @@ public enum DiagnosticCatalog {
     explanation: "A Dubbo version is `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (`3.2`, `2.7.23`), "
       + "without suffixes. It decides which parameters the registry address may carry.",
     fix: "write the release as `MAJOR.MINOR[.PATCH]`, such as `3.2.14`")
+  public static let countLimit = Entry(
+    code: "S114", severity: .error, title: "the topology exceeds a count limit",
+    explanation: "quorate refuses topologies with more than 10,000 datacenters, 1,000,000 machines, "
+      + "100,000 ensembles or 1,000,000 apps (or what `--max-datacenters`, `--max-machines`, "
+      + "`--max-ensembles` and `--max-apps` say), so that a generated file gone wrong cannot exhaust "
+      + "time or memory. The defaults hold the largest estates measured (docs/performance.md) many "
+      + "times over. Decoding stops at the first entry past the limit.",
+    fix: "check that the file is the one meant, or raise the limit with the flag the message names")
+  public static let diagnosticLimit = Entry(
+    code: "S115", severity: .note, title: "too many diagnostics to list",
+    explanation: "quorate keeps at most 1,000,000 diagnostics for one file (or what "
+      + "`--max-diagnostics` says); the rest are counted, by severity, in this one. The exit code "
+      + "still reflects every diagnostic found. Text output also shows at most a few of each code.",
+    fix: "fix the diagnostics listed first; the rest usually share their cause")
   public static let unknownMachine = Entry(
     code: "V201", severity: .error, title: "reference to an undeclared machine",
     explanation: "Ensembles, groups, weights and ids refer to machines by name; the name must "
@@ -506,10 +527,10 @@ public enum DiagnosticCatalog {
   /// Every entry, in code order.
   public static let all: [Entry] = [
     yamlSyntax, invalidEncoding, duplicateKey, multipleDocuments, unknownTag, undefinedAlias,
-    fileTooLarge, nestingTooDeep, aliasExpansion, emptyDocument, invalidMerge,
+    fileTooLarge, nestingTooDeep, aliasExpansion, emptyDocument, invalidMerge, scalarTooLong,
     unknownKey, missingKey, wrongType, invalidName, invalidPort, invalidDuration,
     invalidAvailability, invalidHost, invalidPath, unsupportedVersion, invalidChoice,
-    invalidInteger, invalidDubboVersion,
+    invalidInteger, invalidDubboVersion, countLimit, diagnosticLimit,
     unknownMachine, unknownDatacenter, unknownEnsemble, duplicateMachineName, duplicateMember,
     voterAndObserver, portConflict, quorumEqualsElection, voterNotInGroup, voterInTwoGroups,
     nonVoterInGroup, idOutOfRange, duplicateId, appRegistryChoice, hierarchicalMismatch,

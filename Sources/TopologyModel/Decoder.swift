@@ -7,6 +7,11 @@ public import TopologyYAML
 /// guesses: `no` where a name is expected is the name "no".
 public struct TopologyDecoder {
   let file: String
+  let limits: TopologyLimits
+  /// Machines decoded so far, across datacenters, against ``TopologyLimits/maxMachines``.
+  var machineCount = 0
+  /// Set when a count limit was passed: decoding stops there.
+  var stopped = false
   /// The problems found so far.
   public private(set) var diagnostics: [Diagnostic] = []
   /// Paths of values that are in the file but could not be decoded: later rules must not treat
@@ -14,11 +19,16 @@ public struct TopologyDecoder {
   var undecodable: Set<String> = []
 
   /// Creates a decoder for a file's display path.
-  public init(file: String) { self.file = file }
+  public init(file: String, limits: TopologyLimits = .default) {
+    self.file = file
+    self.limits = limits
+  }
 
   /// Decodes a document root.
-  public static func decode(_ root: YAMLNode, file: String) -> (Topology, [Diagnostic]) {
-    var d = TopologyDecoder(file: file)
+  public static func decode(
+    _ root: YAMLNode, file: String, limits: TopologyLimits = .default
+  ) -> (Topology, [Diagnostic]) {
+    var d = TopologyDecoder(file: file, limits: limits)
     var t = d.topology(root)
     t.undecodable = d.undecodable
     return (t, d.diagnostics)
@@ -36,6 +46,21 @@ public struct TopologyDecoder {
   }
 
   static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+  /// Reports, once, that `count` entries passed a count limit at `entry`, and stops decoding.
+  /// Returns true when the limit holds.
+  mutating func within(
+    _ count: Int, limit: Int, what: String, flag: String, at entry: Located<String>, path: String
+  ) -> Bool {
+    guard count > limit else { return true }
+    report(
+      DiagnosticCatalog.countLimit,
+      "the topology declares more \(what) than the limit of \(limit); '\(entry.value)' is one too many", entry.range,
+      path: path, label: "limit passed here",
+      help: "check that the file is the one meant, or raise the limit with \(flag)")
+    stopped = true
+    return false
+  }
 
   // MARK: Structure
 
@@ -349,8 +374,14 @@ public struct TopologyDecoder {
     if let v = f["defaults"]?.value { defaults(v, into: &t) }
     if let v = required(f, "datacenters", owner: top, path: "", what: "the topology") {
       let entries = namedEntries(v, path: "datacenters", what: "datacenter")
-      for (n, value) in entries {
+      for (i, (n, value)) in entries.enumerated() {
+        guard
+          within(
+            i + 1, limit: limits.maxDatacenters, what: "datacenters", flag: "--max-datacenters", at: n,
+            path: "datacenters")
+        else { return t }
         if let dc = datacenter(n, value) { t.datacenters.append(dc) }
+        if stopped { return t }
       }
       atLeastOne(entries.count, v, key: "datacenters", what: "datacenter")
     }
@@ -361,13 +392,21 @@ public struct TopologyDecoder {
     }
     if let v = required(f, "ensembles", owner: top, path: "", what: "the topology") {
       let entries = namedEntries(v, path: "ensembles", what: "ensemble")
-      for (n, value) in entries {
+      for (i, (n, value)) in entries.enumerated() {
+        guard
+          within(
+            i + 1, limit: limits.maxEnsembles, what: "ensembles", flag: "--max-ensembles", at: n,
+            path: "ensembles")
+        else { return t }
         if let e = ensemble(n, value) { t.ensembles.append(e) }
       }
       atLeastOne(entries.count, v, key: "ensembles", what: "ensemble")
     }
     if let v = f["apps"]?.value {
-      for (n, value) in namedEntries(v, path: "apps", what: "app") {
+      for (i, (n, value)) in namedEntries(v, path: "apps", what: "app").enumerated() {
+        guard within(i + 1, limit: limits.maxApps, what: "apps", flag: "--max-apps", at: n, path: "apps") else {
+          return t
+        }
         if let a = app(n, value) { t.apps.append(a) }
       }
     }
@@ -452,6 +491,12 @@ public struct TopologyDecoder {
     if let v = f["availability"]?.value { dc.availability = availability(v, path: "\(path).availability") }
     if let v = f["machines"]?.value {
       for (m, value) in namedEntries(v, path: "\(path).machines", what: "machine") {
+        machineCount += 1
+        guard
+          within(
+            machineCount, limit: limits.maxMachines, what: "machines", flag: "--max-machines", at: m,
+            path: "\(path).machines")
+        else { return dc }
         if let machine = machine(m, value, datacenter: n.value) { dc.machines.append(machine) }
       }
     }

@@ -171,15 +171,50 @@ public enum TopologyLoader {
   }
 
   /// Reads, decodes and validates a file's bytes.
-  public static func load(_ source: SourceFile, limits: YAMLLimits = .default) -> Result {
+  public static func load(
+    _ source: SourceFile, limits: YAMLLimits = .default, counts: TopologyLimits = .default
+  ) -> Result {
     let (root, yamlDiagnostics) = YAMLReader.read(source, limits: limits)
     guard let root else {
-      return Result(source: source, diagnostics: yamlDiagnostics, topology: nil)
+      return Result(
+        source: source, diagnostics: capped(yamlDiagnostics, counts.maxDiagnostics, source.path), topology: nil)
     }
-    let (topology, decodeDiagnostics) = TopologyDecoder.decode(root, file: source.path)
+    let (topology, decodeDiagnostics) = TopologyDecoder.decode(root, file: source.path, limits: counts)
+    // A count limit stops decoding part-way: validating what was decoded would only report
+    // references to the entries never read.
+    if decodeDiagnostics.contains(where: { $0.code == DiagnosticCatalog.countLimit.code }) {
+      return Result(
+        source: source, diagnostics: capped(yamlDiagnostics + decodeDiagnostics, counts.maxDiagnostics, source.path),
+        topology: nil)
+    }
     let (validated, validationDiagnostics) = Validator.validate(topology)
     let all = yamlDiagnostics + decodeDiagnostics + validationDiagnostics
     // Any error, from any stage, means there is no validated topology.
-    return Result(source: source, diagnostics: all, topology: all.hasErrors ? nil : validated)
+    return Result(
+      source: source, diagnostics: capped(all, counts.maxDiagnostics, source.path),
+      topology: all.hasErrors ? nil : validated)
+  }
+
+  /// The first `limit` diagnostics, and one `S115` note counting the rest by severity. The
+  /// kept ones include every error when there is room, so the exit code still says the truth.
+  static func capped(_ diagnostics: [Diagnostic], _ limit: Int, _ file: String) -> [Diagnostic] {
+    guard diagnostics.count > limit else { return diagnostics }
+    // Errors first (in file order among themselves), then warnings, then notes.
+    let ranked = diagnostics.enumerated().sorted {
+      $0.element.severity != $1.element.severity ? $0.element.severity > $1.element.severity : $0.offset < $1.offset
+    }
+    let kept = ranked.prefix(limit).sorted { $0.offset < $1.offset }.map(\.element)
+    let dropped = ranked.dropFirst(limit).map(\.element)
+    let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+      let n = dropped.count { $0.severity == severity }
+      return n == 0 ? nil : "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"
+    }
+    let note = Diagnostic(
+      DiagnosticCatalog.diagnosticLimit,
+      message:
+        "\(dropped.count) more diagnostic\(dropped.count == 1 ? "" : "s") not kept (\(counts.joined(separator: ", ")))",
+      file: file, range: .fileStart,
+      help: "fix the ones listed first, or raise the limit with --max-diagnostics")
+    return kept + [note]
   }
 }

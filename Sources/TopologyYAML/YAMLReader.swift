@@ -9,17 +9,22 @@ public struct YAMLLimits: Sendable {
   public var maxDepth: Int
   /// The most nodes the document may hold when every alias counts as a copy.
   public var maxNodes: Int
+  /// The longest scalar (a name, an address, a description), in bytes.
+  public var maxScalarBytes: Int
 
-  /// The limits `quorate` uses unless told otherwise: 64 MiB, 64 levels, 8,000,000 nodes. A
-  /// generated estate of 256 datacenters and 200,000 apps (13 MB, 1.55 million nodes) fits
-  /// with room to spare; an alias bomb still stops within a fraction of a second.
-  public static let `default` = YAMLLimits(maxBytes: 64 << 20, maxDepth: 64, maxNodes: 8_000_000)
+  /// The limits `quorate` uses unless told otherwise: 64 MiB, 64 levels, 8,000,000 nodes,
+  /// scalars of 64 KiB. A generated estate of 256 datacenters and 200,000 apps (13 MB, 1.55
+  /// million nodes) fits with room to spare; an alias bomb still stops within a fraction of a
+  /// second, and no name is long enough to make a suggestion or a message costly.
+  public static let `default` = YAMLLimits(
+    maxBytes: 64 << 20, maxDepth: 64, maxNodes: 8_000_000, maxScalarBytes: 64 << 10)
 
   /// Creates limits.
-  public init(maxBytes: Int, maxDepth: Int, maxNodes: Int) {
+  public init(maxBytes: Int, maxDepth: Int, maxNodes: Int, maxScalarBytes: Int = 64 << 10) {
     self.maxBytes = maxBytes
     self.maxDepth = maxDepth
     self.maxNodes = maxNodes
+    self.maxScalarBytes = maxScalarBytes
   }
 }
 
@@ -237,6 +242,13 @@ private struct Builder {
       let range = SourceRange(start: start, end: end)
       let tag = string(s.tag)
       guard checkTag(tag, range) else { return false }
+      if Int(s.length) > limits.maxScalarBytes {
+        error(
+          DiagnosticCatalog.scalarTooLong,
+          "a scalar of \(Int(s.length)) bytes is longer than the limit of \(limits.maxScalarBytes) bytes", range,
+          help: "check that this value belongs here, or raise the limit with --max-scalar-length")
+        return false
+      }
       let value =
         s.value.map {
           String(decoding: UnsafeBufferPointer(start: $0, count: Int(s.length)), as: UTF8.self)

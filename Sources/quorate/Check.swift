@@ -49,7 +49,7 @@ extension Quorate {
           continue
         }
         sources.append(source)
-        let result = TopologyLoader.load(source, limits: readLimits)
+        let result = TopologyLoader.load(source, limits: readLimits, counts: countLimits)
         var diagnostics = result.diagnostics
         if let t = result.topology { diagnostics += AnalysisLints.diagnostics(for: t) }
         all += diagnostics

@@ -103,7 +103,7 @@ extension Quorate {
       let block = PlanRendering.ensembleYAML(r, t, indent: indent).split(separator: "\n").map(String.init)
       lines.insert(contentsOf: block, at: end)
       let written = lines.joined(separator: "\n")
-      let check = TopologyLoader.load(SourceFile(path: path, text: written), limits: readLimits)
+      let check = TopologyLoader.load(SourceFile(path: path, text: written), limits: readLimits, counts: countLimits)
       guard check.topology != nil else {
         throw fail("the topology with the plan added does not validate; nothing was written")
       }

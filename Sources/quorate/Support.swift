@@ -93,7 +93,12 @@ struct JSONOutputOptions: ParsableArguments {
 /// The limits on what quorate reads, set from `LimitOptions` before a command runs.
 nonisolated(unsafe) var readLimits = YAMLLimits.default
 
-/// `--max-file-size`, `--max-depth`, `--max-nodes`: every command that reads a topology.
+/// The limits on what a topology may declare, set from `LimitOptions` as well.
+nonisolated(unsafe) var countLimits = TopologyLimits.default
+
+/// `--max-file-size`, `--max-depth`, `--max-nodes`, `--max-scalar-length`, `--max-datacenters`,
+/// `--max-machines`, `--max-ensembles`, `--max-apps`, `--max-diagnostics`: every command that
+/// reads a topology. Each passed limit is one diagnostic naming its flag (docs/reliability.md).
 struct LimitOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The largest topology file read, in bytes.", valueName: "bytes"))
   var maxFileSize: Int = YAMLLimits.default.maxBytes
@@ -104,6 +109,24 @@ struct LimitOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The most YAML nodes, every alias counted as a copy.", valueName: "count"))
   var maxNodes: Int = YAMLLimits.default.maxNodes
 
+  @Option(help: ArgumentHelp("The longest scalar (name, host, address), in bytes.", valueName: "bytes"))
+  var maxScalarLength: Int = YAMLLimits.default.maxScalarBytes
+
+  @Option(help: ArgumentHelp("The most datacenters.", valueName: "count"))
+  var maxDatacenters: Int = TopologyLimits.default.maxDatacenters
+
+  @Option(help: ArgumentHelp("The most machines, across every datacenter.", valueName: "count"))
+  var maxMachines: Int = TopologyLimits.default.maxMachines
+
+  @Option(help: ArgumentHelp("The most ensembles.", valueName: "count"))
+  var maxEnsembles: Int = TopologyLimits.default.maxEnsembles
+
+  @Option(help: ArgumentHelp("The most apps.", valueName: "count"))
+  var maxApps: Int = TopologyLimits.default.maxApps
+
+  @Option(help: ArgumentHelp("The most diagnostics kept; the rest are counted.", valueName: "count"))
+  var maxDiagnostics: Int = TopologyLimits.default.maxDiagnostics
+
   func validate() throws {
     guard (1...(1 << 32)).contains(maxFileSize) else {
       throw ValidationError("--max-file-size must be from 1 to 4294967296 bytes")
@@ -112,7 +135,19 @@ struct LimitOptions: ParsableArguments {
     guard (1...1_000_000_000).contains(maxNodes) else {
       throw ValidationError("--max-nodes must be from 1 to 1000000000")
     }
-    readLimits = YAMLLimits(maxBytes: maxFileSize, maxDepth: maxDepth, maxNodes: maxNodes)
+    let counts: [(String, Int)] = [
+      ("--max-scalar-length", maxScalarLength), ("--max-datacenters", maxDatacenters),
+      ("--max-machines", maxMachines), ("--max-ensembles", maxEnsembles), ("--max-apps", maxApps),
+      ("--max-diagnostics", maxDiagnostics),
+    ]
+    for (flag, value) in counts where !(1...1_000_000_000).contains(value) {
+      throw ValidationError("\(flag) must be from 1 to 1000000000")
+    }
+    readLimits = YAMLLimits(
+      maxBytes: maxFileSize, maxDepth: maxDepth, maxNodes: maxNodes, maxScalarBytes: maxScalarLength)
+    countLimits = TopologyLimits(
+      maxDatacenters: maxDatacenters, maxMachines: maxMachines, maxEnsembles: maxEnsembles, maxApps: maxApps,
+      maxDiagnostics: maxDiagnostics)
   }
 }
 
@@ -143,7 +178,7 @@ func readSource(_ path: String) throws -> SourceFile {
 /// way). Used by every command except `check`.
 func loadValidated(_ path: String, json: Bool = false) throws -> (TopologyLoader.Result, ValidatedTopology) {
   let source = try readSource(path)
-  let result = TopologyLoader.load(source, limits: readLimits)
+  let result = TopologyLoader.load(source, limits: readLimits, counts: countLimits)
   guard let topology = result.topology else {
     if json {
       out(DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path], pretty: prettyJSON))

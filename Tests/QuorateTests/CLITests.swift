@@ -26,11 +26,13 @@ import TopologyDiagnostics
 
   @Test func everyErrorCodeHasAnInvalidExample() {
     let shown = Set(Self.invalidFiles.map { String($0.prefix(4)) })
-    // Y007 (over 64 MiB) is generated in a test rather than committed.
+    // Y007 (over 64 MiB) and Y012 (a 64 KiB scalar) are generated in tests rather than
+    // committed; S114 needs a count-limit flag (countLimitsAreFlagsNamedInTheirDiagnostic).
     // I5xx come from zoo.cfg files (quorate import), P6xx from live servers (quorate probe),
     // U7xx from existing configuration (quorate audit, AuditTests).
     let errors = DiagnosticCatalog.all.filter {
-      $0.severity == .error && $0.code != "Y007" && !["I", "P", "U"].contains($0.code.prefix(1))
+      $0.severity == .error && !["Y007", "Y012", "S114"].contains($0.code)
+        && !["I", "P", "U"].contains($0.code.prefix(1))
     }
     .map(\.code)
     #expect(errors.filter { !shown.contains($0) } == [])
@@ -130,7 +132,8 @@ import TopologyDiagnostics
       ("empty", [], "Y010"),
       ("binary", binary, "Y002"),
       ("invalid-utf8", Array("name: x\n".utf8) + [0xC3, 0x28], "Y002"),
-      ("one-long-line", Array(("a: " + String(repeating: "x", count: 1_000_000)).utf8), "S101"),
+      ("one-long-line", Array(("a: [" + String(repeating: "x, ", count: 333_333) + "x]").utf8), "S101"),
+      ("one-long-scalar", Array(("a: " + String(repeating: "x", count: 1_000_000)).utf8), "Y012"),
       (
         "deep", Array(("a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8),
         "Y008"
@@ -170,6 +173,82 @@ import TopologyDiagnostics
       let r = try quorate(["check", "topologies/payments-prod.yaml"] + bad)
       #expect(r.status == 2, "\(bad)")
     }
+  }
+
+  /// The count limits are flags too: each passed one is a single S114 at the first entry past
+  /// it (payments-prod lists bj-a, bj-b, sh-a; machines zk-a1, zk-a2, zk-b1, zk-b2, ...; apps
+  /// order-service, payment-gateway), and nothing after it is decoded or validated.
+  @Test func countLimitsAreFlagsNamedInTheirDiagnostic() throws {
+    let cases: [([String], String, String)] = [
+      (
+        ["--max-datacenters", "2"],
+        "30:3: error[S114]: the topology declares more datacenters than the limit of 2; 'sh-a' is one too many",
+        "--max-datacenters"
+      ),
+      (
+        ["--max-machines", "3"],
+        "29:7: error[S114]: the topology declares more machines than the limit of 3; 'zk-b2' is one too many",
+        "--max-machines"
+      ),
+      (
+        ["--max-ensembles", "1"],
+        "48:3: error[S114]: the topology declares more ensembles than the limit of 1; 'sh-local' is one too many",
+        "--max-ensembles"
+      ),
+      (
+        ["--max-apps", "1"],
+        "58:3: error[S114]: the topology declares more apps than the limit of 1; 'payment-gateway' is one too many",
+        "--max-apps"
+      ),
+    ]
+    for (flags, line, flag) in cases {
+      let r = try quorate(["check", "topologies/payments-prod.yaml"] + flags)
+      #expect(r.status == 1, "\(flags)")
+      #expect(r.stdout.contains("topologies/payments-prod.yaml:\(line)\n"), "\(flags): \(r.stdout)")
+      #expect(r.stdout.contains("raise the limit with \(flag)"), "\(flags)")
+      #expect(r.stdout.hasSuffix("1 error, 0 warnings\n"), "\(flags): \(r.stdout)")
+    }
+    // At the limit is fine.
+    #expect(
+      try quorate("check", "topologies/payments-prod.yaml", "--max-datacenters", "3", "--max-apps", "2").status == 0)
+    for bad in [["--max-apps", "0"], ["--max-machines", "1000000001"], ["--max-scalar-length", "-5"]] {
+      #expect(try quorate(["check", "topologies/payments-prod.yaml"] + bad).status == 2, "\(bad)")
+    }
+  }
+
+  /// A scalar past the length limit (64 KiB by default) stops reading with Y012; a flood of
+  /// diagnostics is kept to `--max-diagnostics`, the rest counted in one S115 note, and the exit
+  /// code still counts them all.
+  @Test func scalarAndDiagnosticLimits() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quorate-limits-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let long = dir.appendingPathComponent("long.yaml").path
+    let name = String(repeating: "x", count: 70_000)
+    try "quorate: 1\nname: \(name)\n".write(toFile: long, atomically: true, encoding: .utf8)
+    let r = try quorate("check", long)
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains("\(long):2:7: error[Y012]: a scalar of 70000 bytes is longer than the limit of 65536 bytes"),
+      "\(r.stdout.prefix(300))")
+    #expect(r.stdout.contains("--max-scalar-length"))
+    #expect(try quorate("check", long, "--max-scalar-length", "70000").stdout.contains("Y012") == false)
+
+    // 30 unknown keys at the top level: 30 errors of S101, and payments-prod's one warning
+    // (V305). Errors are kept first.
+    let many = dir.appendingPathComponent("many.yaml").path
+    let keys = (1...30).map { "bogus\($0): 1\n" }.joined()
+    try (String(contentsOfFile: "\(packageRoot.path)/topologies/payments-prod.yaml", encoding: .utf8) + keys)
+      .write(toFile: many, atomically: true, encoding: .utf8)
+    let all = try quorate("check", many, "--format", "json")
+    #expect(all.status == 1)
+    #expect(all.stdout.components(separatedBy: "\"code\":\"S101\"").count - 1 == 30)
+    let capped = try quorate("check", many, "--format", "json", "--max-diagnostics", "5")
+    #expect(capped.status == 1)
+    #expect(capped.stdout.components(separatedBy: "\"code\":\"S101\"").count - 1 == 5)
+    #expect(
+      capped.stdout.contains("\"code\":\"S115\",\"message\":\"26 more diagnostics not kept (25 errors, 1 warning)\""),
+      "\(capped.stdout.suffix(600))")
   }
 
   /// A failed write to standard output is one line on standard error and exit 2; a reader

@@ -10,6 +10,9 @@ import TopologyDiagnostics
   /// Codes without an example file, and why.
   static let statedReasons: [String: String] = [
     "Y007": "a file over the 64 MiB limit is not committed; CLITests.hostileFilesEndInADiagnostic generates one",
+    "Y012": "a 64 KiB scalar is not committed; CLITests.scalarAndDiagnosticLimits generates one",
+    "S114": "count limits need flags: CLITests.countLimitsAreFlagsNamedInTheirDiagnostic",
+    "S115": "the diagnostic limit needs a flag: CLITests.scalarAndDiagnosticLimits",
     "I501": "import reads zoo.cfg files, not topologies: ImportTests.unplacedHostsAndBadLines",
     "I502": "import reads zoo.cfg files, not topologies: ImportTests.disagreeingFilesAreReportedNotMerged",
     "I503": "import reads zoo.cfg files, not topologies: ImportTests.unplacedHostsAndBadLines",
