@@ -105,24 +105,23 @@ public enum Validator {
     var groupOf: [String: Int] = [:]
     if hierarchical, let g = e.groups {
       switch g {
-      case .byDatacenter:
-        for dc in dcs {
-          let inDC = specs.filter { $0.1 == .voter && $0.0.datacenter == dc.name }
-          guard !inDC.isEmpty else { continue }
-          for (m, _) in inDC { groupOf[m.name.value] = groupNames.count }
-          groupNames.append(dc.name)
-        }
-      case .byRack:
-        var rackIndex: [String: Int] = [:]
-        for dc in dcs {
-          for (m, role) in specs where role == .voter && m.datacenter == dc.name {
-            let key = "\(dc.name)/\(m.rack?.value ?? "")"
-            if rackIndex[key] == nil {
-              rackIndex[key] = groupNames.count
-              groupNames.append(key)
-            }
-            groupOf[m.name.value] = rackIndex[key]
+      case .byDatacenter, .byRack:
+        // Groups in datacenter order (then, by rack, in order of first appearance): the voters
+        // sorted by their datacenter's index, never a scan of every datacenter per ensemble.
+        let byRack: Bool
+        if case .byRack = g { byRack = true } else { byRack = false }
+        let voters = specs.indices.filter { specs[$0].1 == .voter }
+          .map { (dc: machines[index[specs[$0].0.name.value] ?? 0].datacenter, position: $0) }
+          .sorted { ($0.dc, $0.position) < ($1.dc, $1.position) }
+        var groupIndex: [String: Int] = [:]
+        for v in voters {
+          let m = specs[v.position].0
+          let key = byRack ? "\(dcs[v.dc].name)/\(m.rack?.value ?? "")" : dcs[v.dc].name
+          if groupIndex[key] == nil {
+            groupIndex[key] = groupNames.count
+            groupNames.append(key)
           }
+          groupOf[m.name.value] = groupIndex[key]
         }
       case .explicit(let list, _):
         for (g, members) in list {

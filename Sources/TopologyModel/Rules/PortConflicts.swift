@@ -7,11 +7,11 @@ import TopologyDiagnostics
 /// on machines another already uses, with the same ports, at that ensemble's port setting (or
 /// its name when its ports are the defaults); a machine-level port override at that override.
 enum PortConflicts: ValidationRule {
+  /// Who binds an address first: indices and names, not copies of the specs (a wide estate
+  /// holds a binding per member and port).
   struct Binding {
-    let ensemble: EnsembleSpec
-    let machine: MachineSpec
-    let what: String
-    let port: Int
+    let ensemble: Int
+    let machine: String
   }
 
   static func check(_ c: inout ValidationContext) {
@@ -21,7 +21,7 @@ enum PortConflicts: ValidationRule {
     var sharedMachines: [String: (first: EnsembleSpec, second: EnsembleSpec, machines: [String], ports: [String])] = [:]
     var hostOrder: [String] = []
     var pairOrder: [String] = []
-    for e in c.topology.ensembles {
+    for (ei, e) in c.topology.ensembles.enumerated() {
       var sameQuorumAndElection: [(machine: MachineSpec, port: Int)] = []
       for (m, _) in c.resolvedMembers(e) {
         guard let host = m.host?.value else { continue }
@@ -32,19 +32,21 @@ enum PortConflicts: ValidationRule {
         for (what, port) in ports {
           let key = "\(Scalars.canonicalHost(host))|\(port)"
           guard let first = bound[key] else {
-            bound[key] = Binding(ensemble: e, machine: m, what: what, port: port)
+            bound[key] = Binding(ensemble: ei, machine: m.name.value)
             continue
           }
-          if first.machine.name.value != m.name.value {
+          if first.machine != m.name.value {
             // Two machines, one address: the host line of the later machine is the cause.
-            let k = "\(first.machine.name.value)|\(m.name.value)"
+            guard let firstMachine = c.machines[first.machine] else { continue }
+            let k = "\(first.machine)|\(m.name.value)"
             if sameHost[k] == nil { hostOrder.append(k) }
-            sameHost[k, default: (first.machine, m, [])].ports.append("\(port) (\(what))")
+            sameHost[k, default: (firstMachine, m, [])].ports.append("\(port) (\(what))")
           } else {
             // One machine in two ensembles with the same ports: the later ensemble's ports.
-            let k = "\(first.ensemble.name.value)|\(e.name.value)"
+            let firstEnsemble = c.topology.ensembles[first.ensemble]
+            let k = "\(firstEnsemble.name.value)|\(e.name.value)"
             if sharedMachines[k] == nil { pairOrder.append(k) }
-            var entry = sharedMachines[k] ?? (first.ensemble, e, [], [])
+            var entry = sharedMachines[k] ?? (firstEnsemble, e, [], [])
             if !entry.machines.contains(m.name.value) { entry.machines.append(m.name.value) }
             let label = "\(port) (\(what))"
             if !entry.ports.contains(label) { entry.ports.append(label) }
