@@ -78,8 +78,10 @@ public enum AvailabilityModel {
   /// (for `connect: local`) whether a member in the app's datacenter is up; a machine that
   /// serves several registries updates all of them. Conditioned on the app's datacenter by
   /// giving it availability 1.
-  static func usableProbability(app: App, registries: [Int], in original: ValidatedTopology) -> Double? {
-    let t = original.withDatacenterUp(app.datacenter)
+  static func usableProbability(app: App, registries: [Int], in t: ValidatedTopology) -> Double? {
+    // The app's datacenter is up (availability 1): read in place, never a copy of the topology
+    // per app (a wide estate has thousands of datacenters).
+    func datacenterAvailability(_ d: Int) -> Double? { d == app.datacenter ? 1 : t.datacenters[d].availability }
     let local = app.connect == .local
     struct Part {
       let system: QuorumSystem
@@ -110,7 +112,7 @@ public enum AvailabilityModel {
     var states: [[Int]: Double] = [zero: 1]
     let byDC = Dictionary(grouping: roles.keys.sorted()) { t.machines[$0].datacenter }
     for d in byDC.keys.sorted() {
-      guard let pDC = t.datacenters[d].availability else { return nil }
+      guard let pDC = datacenterAvailability(d) else { return nil }
       var inside: [[Int]: Double] = [zero: 1]
       for m in byDC[d] ?? [] {
         guard let p = t.machines[m].availability else { return nil }

@@ -22,29 +22,6 @@ public struct ValidatedTopology: Sendable {
   /// `defaults.availability.datacenter`, if set.
   public let datacenterAvailability: Double?
 
-  /// The same topology with one datacenter certainly up (availability 1), for conditioning.
-  public func withDatacenterUp(_ d: Int) -> ValidatedTopology {
-    var dcs = datacenters
-    let dc = dcs[d]
-    dcs[d] = Datacenter(name: dc.name, region: dc.region, availability: 1, machines: dc.machines, range: dc.range)
-    return ValidatedTopology(
-      file: file, name: name, datacenters: dcs, machines: machines, ensembles: ensembles, apps: apps,
-      rtt: rtt, machineAvailability: machineAvailability, datacenterAvailability: datacenterAvailability)
-  }
-
-  /// The same topology with these machines certainly down (availability 0), for conditioning.
-  public func withMachinesDown(_ down: [Int]) -> ValidatedTopology {
-    var ms = machines
-    for i in down {
-      let m = ms[i]
-      ms[i] = Machine(
-        name: m.name, datacenter: m.datacenter, host: m.host, rack: m.rack, availability: 0, range: m.range)
-    }
-    return ValidatedTopology(
-      file: file, name: name, datacenters: datacenters, machines: ms, ensembles: ensembles, apps: apps,
-      rtt: rtt, machineAvailability: machineAvailability, datacenterAvailability: datacenterAvailability)
-  }
-
   /// The index of a datacenter by name.
   public func datacenterIndex(_ name: String) -> Int? { datacenters.firstIndex { $0.name == name } }
   /// The index of a machine by name.
