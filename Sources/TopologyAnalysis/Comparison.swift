@@ -132,8 +132,17 @@ public enum Comparison {
     for (i, app) in t.apps.enumerated() { appsBySite[app.datacenter, default: []].append(i) }
     let sites = appsBySite.keys.sorted()
     let ranked = rankedByMachines(t)
-    // Once for every site: which datacenters each ensemble's voters are in.
+    // Once for every site: which datacenters each ensemble's voters are in, the first
+    // stretched ensemble, and each datacenter's first ensemble inside it alone. Nothing per
+    // site may cost the number of datacenters or ensembles: a wide estate has thousands.
     let voterDCs = t.ensembles.map { e in Set(e.voters.map { t.machines[$0.machine].datacenter }) }
+    let firstStretched = t.ensembles.indices.first { voterDCs[$0].count >= 2 }
+    var firstInside: [Int: Int] = [:]
+    for ei in t.ensembles.indices where voterDCs[ei].count == 1 {
+      if let d = voterDCs[ei].first, firstInside[d] == nil { firstInside[d] = ei }
+    }
+    var dcIndex: [String: Int] = [:]
+    for (i, d) in t.datacenters.enumerated() { dcIndex[d.name] = i }
     return sites.map { s in
       let apps = appsBySite[s] ?? []
       let requested = apps.map { t.apps[$0].requestedSessionTimeoutMs }.min()
@@ -141,20 +150,25 @@ public enum Comparison {
       var used: [Int] = []
       for a in apps { for e in t.apps[a].registries where !used.contains(e) { used.append(e) } }
       // Shared: stretched over datacenters (a remote ensemble inside one other site is neither).
-      let sharedIndex =
-        used.first { voterDCs[$0].count >= 2 } ?? t.ensembles.indices.first { voterDCs[$0].count >= 2 }
-      let localIndex = used.first { voterDCs[$0] == [s] } ?? t.ensembles.indices.first { voterDCs[$0] == [s] }
+      let sharedIndex = used.first { voterDCs[$0].count >= 2 } ?? firstStretched
+      let localIndex = used.first { voterDCs[$0] == [s] } ?? firstInside[s]
 
       let sharedDesign =
-        sharedIndex.map { design(.shared, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator) }
+        sharedIndex.map {
+          design(
+            .shared, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator,
+            siteRequestedMs: requested)
+        }
         ?? proposedShared(site: s, in: t, all: all, ranked: ranked, siteRequestedMs: requested)
       let independentDesign =
         localIndex.map {
-          design(.independent, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator)
-        } ?? proposedIndependent(site: s, in: t, all: all)
+          design(
+            .independent, declared: $0, site: s, apps: apps, in: t, all: all, evaluator: evaluator,
+            siteRequestedMs: requested)
+        } ?? proposedIndependent(site: s, in: t, all: all, siteRequestedMs: requested)
       // Both designs list the same datacenters: those holding a member of either, in order.
-      let union = Set((sharedDesign.survivesLossOf + independentDesign.survivesLossOf).map(\.datacenter))
-      let order = t.datacenters.map(\.name).filter { union.contains($0) }
+      let order = Set((sharedDesign.survivesLossOf + independentDesign.survivesLossOf).map(\.datacenter))
+        .compactMap { dcIndex[$0] }.sorted().map { t.datacenters[$0].name }
       func aligned(_ d: SiteDesign) -> SiteDesign {
         var copy = d
         let known = Dictionary(d.survivesLossOf.map { ($0.datacenter, $0.survives) }) { a, _ in a }
@@ -215,13 +229,13 @@ public enum Comparison {
       failoverRisks: risks)
   }
 
+  /// Voters per datacenter, in datacenter order: a pass over the members, not the datacenters.
   static func perDC(_ votes: Votes, _ t: ValidatedTopology) -> [(String, Int)] {
-    var out: [(String, Int)] = []
-    for d in t.datacenters.indices {
-      let n = votes.memberDC.indices.filter { votes.memberDC[$0] == d && votes.system.memberGroup[$0] != nil }.count
-      if n > 0 { out.append((t.datacenters[d].name, n)) }
+    var counts: [Int: Int] = [:]
+    for i in votes.memberDC.indices where votes.system.memberGroup[i] != nil {
+      counts[votes.memberDC[i], default: 0] += 1
     }
-    return out
+    return counts.keys.sorted().map { (t.datacenters[$0].name, counts[$0] ?? 0) }
   }
 
   /// A declared ensemble: when apps of the site use it, whether the site keeps it and the
@@ -229,7 +243,7 @@ public enum Comparison {
   /// local` included) with the evaluator every command shares.
   static func design(
     _ kind: SiteDesign.Kind, declared ei: Int, site s: Int, apps: [Int], in t: ValidatedTopology, all: Set<Int>,
-    evaluator: ScenarioEvaluator
+    evaluator: ScenarioEvaluator, siteRequestedMs: Int?
   ) -> SiteDesign {
     let e = t.ensembles[ei]
     let votes = Votes(
@@ -239,7 +253,8 @@ public enum Comparison {
     let base = evaluate(
       kind, name: e.name, origin: .declared(usedBy: users.map { t.apps[$0].name }), votes: votes,
       members: e.members.count, site: s, in: t, all: all,
-      sessionBounds: (e.minSessionTimeoutMs, e.maxSessionTimeoutMs), tickTimeMs: e.tickTimeMs)
+      sessionBounds: (e.minSessionTimeoutMs, e.maxSessionTimeoutMs), tickTimeMs: e.tickTimeMs,
+      siteRequestedMs: siteRequestedMs)
     guard !users.isEmpty else { return base }
     func registry(_ a: Int, _ scenario: FailureScenario) -> RegistryOutcome? {
       let o = evaluator.evaluate(app: a, scenario) { evaluator.evaluate(ensemble: $0, scenario) }
@@ -325,7 +340,9 @@ public enum Comparison {
   }
 
   /// The smallest independent ensemble that tolerates a machine failure: 3 voters in the site.
-  static func proposedIndependent(site s: Int, in t: ValidatedTopology, all: Set<Int>) -> SiteDesign {
+  static func proposedIndependent(
+    site s: Int, in t: ValidatedTopology, all: Set<Int>, siteRequestedMs: Int?
+  ) -> SiteDesign {
     let machines = t.datacenters[s].machines
     guard machines.count >= 3 else {
       return impossible(
@@ -335,7 +352,7 @@ public enum Comparison {
     return evaluate(
       .independent, name: nil,
       origin: .proposed(machines: picks.map { t.machines[$0].name }, datacenters: [t.datacenters[s].name]),
-      votes: majority(picks, in: t), members: 3, site: s, in: t, all: all)
+      votes: majority(picks, in: t), members: 3, site: s, in: t, all: all, siteRequestedMs: siteRequestedMs)
   }
 
   static func recommend(

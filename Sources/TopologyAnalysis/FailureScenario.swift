@@ -9,7 +9,7 @@ public struct FailureScenario: Sendable, Hashable {
   /// Failed machines (indices).
   public var failedMachines: Set<Int> = []
   /// The side of the network each datacenter is on; all on side 0 when there is no partition.
-  public var sides: [Int]
+  public var sides: Sides
 
   /// A rack: a datacenter index and a rack name.
   public struct RackID: Sendable, Hashable, Comparable {
@@ -22,16 +22,57 @@ public struct FailureScenario: Sendable, Hashable {
     public static func < (a: Self, b: Self) -> Bool { (a.datacenter, a.rack) < (b.datacenter, b.rack) }
   }
 
-  /// No failure, one side.
-  public init(datacenterCount: Int) { sides = Array(repeating: 0, count: datacenterCount) }
+  /// No failure, one side. Costs nothing per datacenter: a scenario holds only what differs
+  /// from "everything up, one network" (a wide estate builds thousands of scenarios).
+  public init(datacenterCount: Int) { sides = Sides(count: datacenterCount) }
 
   /// Whether the network is cut.
-  public var isPartitioned: Bool { Set(sides).count > 1 }
+  public var isPartitioned: Bool { sides.isPartitioned }
 
   /// The datacenter names on each side, sides in order.
   public func sideNames(_ t: ValidatedTopology) -> [[String]] {
-    let count = (sides.max() ?? 0) + 1
-    return (0..<count).map { s in t.datacenters.indices.filter { sides[$0] == s }.map { t.datacenters[$0].name } }
+    var out = Array(repeating: [String](), count: sides.maxSide + 1)
+    for d in t.datacenters.indices { out[sides[d]].append(t.datacenters[d].name) }
+    return out
+  }
+
+  /// The side of every datacenter, stored sparsely: only those not on side 0.
+  public struct Sides: Sendable, Hashable {
+    /// How many datacenters there are.
+    public let count: Int
+    /// Datacenter -> side, for every side other than 0.
+    public private(set) var off: [Int: Int] = [:]
+
+    /// Every datacenter on side 0.
+    public init(count: Int) { self.count = count }
+
+    /// Side by datacenter index.
+    public init(_ sides: [Int]) {
+      count = sides.count
+      for (d, side) in sides.enumerated() where side != 0 { off[d] = side }
+    }
+
+    /// The side of datacenter `d`.
+    public subscript(d: Int) -> Int {
+      get { off[d] ?? 0 }
+      set { off[d] = newValue == 0 ? nil : newValue }
+    }
+
+    /// The highest side number.
+    public var maxSide: Int { off.values.max() ?? 0 }
+
+    /// Whether datacenters sit on two sides or more.
+    public var isPartitioned: Bool {
+      var values = Set(off.values)
+      if off.count < count { values.insert(0) }
+      return values.count > 1
+    }
+
+    /// The datacenters on sides other than 0, in index order.
+    public var cutOff: [Int] { off.keys.sorted() }
+
+    /// Every side, in datacenter order.
+    public var dense: [Int] { (0..<count).map { self[$0] } }
   }
 }
 
@@ -110,7 +151,7 @@ extension FailureScenario {
       }
       let missing = t.datacenters.indices.filter { seen[$0] == -1 }.map { dcNames[$0] }
       guard missing.isEmpty else { throw .partitionMisses(missing) }
-      s.sides = seen
+      s.sides = Sides(seen)
     }
     for (i, name) in isolate.enumerated() {
       let d = try dc(name)

@@ -317,7 +317,19 @@ public enum AnalysisRendering {
 }
 
 extension String {
+  /// The string padded with spaces to `width` columns. Columns are Unicode scalars (names are
+  /// ASCII; the wording's few symbols are one scalar each), which costs a pass over the UTF-8
+  /// rather than grapheme breaking.
   func padding(_ width: Int) -> String {
-    count >= width ? self : self + String(repeating: " ", count: width - count)
+    let n = unicodeScalars.count
+    guard n < width else { return self }
+    let k = width - n
+    guard k <= spaces.utf8.count else { return self + String(repeating: " ", count: k) }
+    var out = self
+    out.append(contentsOf: spaces[..<spaces.utf8.index(spaces.utf8.startIndex, offsetBy: k)])
+    return out
   }
 }
+
+/// Spaces to pad with, sliced rather than built for each cell.
+private let spaces = String(repeating: " ", count: 128)

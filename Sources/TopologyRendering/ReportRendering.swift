@@ -157,10 +157,18 @@ public enum ReportRendering {
       out += "site '\(c.site)' (apps: \(c.apps.joined(separator: ", ")))\n"
       out += "  as written: \(usage(c))\n"
       let r = rows(c)
-      let w0 = r.map(\.0.count).max() ?? 0
-      let w1 = max(6, r.map(\.1.count).max() ?? 0)
+      let w0 = r.map { $0.0.unicodeScalars.count }.max() ?? 0
+      let w1 = max(6, r.map { $0.1.unicodeScalars.count }.max() ?? 0)
       out += "  " + "".padding(w0) + "  " + "shared".padding(w1) + "  independent\n"
-      for (label, a, b) in r { out += "  " + label.padding(w0) + "  " + a.padding(w1) + "  " + b + "\n" }
+      for (label, a, b) in r {
+        out += "  "
+        out += label.padding(w0)
+        out += "  "
+        out += a.padding(w1)
+        out += "  "
+        out += b
+        out += "\n"
+      }
       for d in [c.shared, c.independent] {
         if let words = origin(d) { out += "  \(d.kind.rawValue): \(words)\n" }
       }

@@ -24,7 +24,9 @@ public enum AnalysisWording {
     for d in s.failedDatacenters.sorted() { parts.append("datacenter '\(t.datacenters[d].name)' fails") }
     for r in s.failedRacks.sorted() { parts.append("rack '\(t.datacenters[r.datacenter].name)/\(r.rack)' fails") }
     for m in s.failedMachines.sorted() { parts.append("machine '\(t.machines[m].name)' fails") }
-    if s.isPartitioned {
+    if let lone = loneCutOff(s) {
+      parts.append("'\(t.datacenters[lone].name)' is cut off from the rest")
+    } else if s.isPartitioned {
       let sides = s.sideNames(t).filter { !$0.isEmpty }
       if sides.count == 2, let lone = sides.first(where: { $0.count == 1 }), sides[0].count != sides[1].count {
         parts.append("'\(lone[0])' is cut off from the rest")
@@ -36,13 +38,22 @@ public enum AnalysisWording {
     return parts.isEmpty ? "nothing fails" : parts.joined(separator: "; ")
   }
 
+  /// The one datacenter cut off from at least two others, read without naming every
+  /// datacenter (the matrix has a cut-off row per datacenter).
+  static func loneCutOff(_ s: FailureScenario) -> Int? {
+    guard s.sides.off.count == 1, s.sides.count > 2, let d = s.sides.off.keys.first else { return nil }
+    return d
+  }
+
   /// A short label for a matrix row: "dc:bj-b", "cut:sh-a", "dc:a+dc:b", "rack:bj-a/r1".
   public static func scenarioLabel(_ s: FailureScenario, _ t: ValidatedTopology) -> String {
     var parts: [String] = []
     parts += s.failedDatacenters.sorted().map { "dc:\(t.datacenters[$0].name)" }
     parts += s.failedRacks.sorted().map { "rack:\(t.datacenters[$0.datacenter].name)/\($0.rack)" }
     parts += s.failedMachines.sorted().map { "machine:\(t.machines[$0].name)" }
-    if s.isPartitioned {
+    if let lone = loneCutOff(s) {
+      parts.append("cut:\(t.datacenters[lone].name)")
+    } else if s.isPartitioned {
       let sides = s.sideNames(t).filter { !$0.isEmpty }
       if sides.count == 2, sides[1].count == 1 {
         parts.append("cut:\(sides[1][0])")

@@ -162,7 +162,9 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
         var s = FailureScenario(datacenterCount: t.datacenters.count)
         for d in t.datacenters.indices where Int.random(in: 0..<4, using: &rng) == 0 { s.failedDatacenters.insert(d) }
         for m in t.machines.indices where Int.random(in: 0..<4, using: &rng) == 0 { s.failedMachines.insert(m) }
-        if Bool.random(using: &rng) { s.sides = t.datacenters.indices.map { _ in Int.random(in: 0...1, using: &rng) } }
+        if Bool.random(using: &rng) {
+          s.sides = FailureScenario.Sides(t.datacenters.indices.map { _ in Int.random(in: 0...1, using: &rng) })
+        }
         var worse = s
         worse.failedMachines.insert(Int.random(in: t.machines.indices, using: &rng))
         let okBefore = Set(ev.evaluate(s).apps.filter { $0.status == .ok }.map(\.app))

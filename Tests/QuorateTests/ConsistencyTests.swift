@@ -151,9 +151,9 @@ import TopologyModel
     let loaded = TopologyLoader.load(SourceFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8)))
     let t = try #require(loaded.topology)
     let evaluator = ScenarioEvaluator(t)
-    var scenarios = SurvivalMatrix.scenarios(t, options: MatrixOptions(pairs: true, racks: true, machines: true))
+    var scenarios = Array(SurvivalMatrix.scenarios(t, options: MatrixOptions(pairs: true, racks: true, machines: true)))
     var partition = FailureScenario(datacenterCount: t.datacenters.count)
-    partition.sides = t.datacenters.indices.map { $0 % 2 }
+    partition.sides = FailureScenario.Sides(t.datacenters.indices.map { $0 % 2 })
     partition.failedMachines = [0, t.machines.count - 1]
     scenarios.append(partition)
     if let rack = t.machines.first(where: { $0.rack != nil }) {
