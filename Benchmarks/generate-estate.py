@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes a deterministic, valid format-v1 estate for quorate's benchmarks.
 
-    generate-estate.py S|M|L|XL [OUTPUT]
+    generate-estate.py S|M|L|XL|WIDE [OUTPUT]
 
 Sizes (XL is four times L):
   S   4 datacenters,     40 machines,    12 ensembles,     200 apps
   M  20 datacenters,  1,000 machines,   100 ensembles,   2,000 apps
   L  64 datacenters,  9,600 machines, 1,000 ensembles,  50,000 apps
   XL 256 datacenters, 38,400 machines, 4,000 ensembles, 200,000 apps
+  WIDE 5,000 datacenters, 30,000 machines, 5,000 ensembles, 5,000 apps (many small sites:
+     the shape whose cost grows with datacenters rather than with the file)
 
 The estate mixes what real ones hold: shared ensembles (five voters 2-2-1 over three
 datacenters, every second one with an observer in a fourth), independent ensembles (three
@@ -24,6 +26,7 @@ SIZES = {
     "M": dict(dcs=20, per_dc=50, ensembles=100, apps=2000),
     "L": dict(dcs=64, per_dc=150, ensembles=1000, apps=50000),
     "XL": dict(dcs=256, per_dc=150, ensembles=4000, apps=200000),
+    "WIDE": dict(dcs=5000, per_dc=6, ensembles=5000, apps=5000),
 }
 
 
@@ -114,7 +117,7 @@ def generate(dcs, per_dc, ensembles, apps):
 
 def main():
     if len(sys.argv) not in (2, 3) or sys.argv[1] not in SIZES:
-        sys.stderr.write("usage: generate-estate.py S|M|L|XL [OUTPUT]\n")
+        sys.stderr.write("usage: generate-estate.py S|M|L|XL|WIDE [OUTPUT]\n")
         return 2
     text = generate(**SIZES[sys.argv[1]])
     if len(sys.argv) == 3:

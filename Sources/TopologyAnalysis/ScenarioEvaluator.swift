@@ -105,48 +105,75 @@ public struct AppOutcome: Sendable {
 /// matrix costs what the scenario touches, not a copy of 50,000 outcomes.
 public struct Outcomes<Element: Sendable>: RandomAccessCollection, Sendable {
   let base: [Element]
-  /// For each index, the position in `changed`, or -1 for the base outcome.
-  let slot: [Int32]
+  /// The indices whose outcome this scenario changed, ascending, and those outcomes in the
+  /// same order: nothing here is as long as the estate (a wide estate's matrix has millions of
+  /// rows, each touching a handful of ensembles).
+  let changedIndices: [Int32]
   let changed: [Element]
 
-  init(base: [Element], slot: [Int32], changed: [Element]) {
+  /// Outcomes over `base`, `changes` in ascending index order.
+  init(base: [Element], changes: [(index: Int, outcome: Element)]) {
     self.base = base
-    self.slot = slot
-    self.changed = changed
+    changedIndices = changes.map { Int32($0.index) }
+    changed = changes.map(\.outcome)
   }
 
   /// Outcomes held whole.
-  public init(_ all: [Element]) { self.init(base: all, slot: Array(repeating: -1, count: all.count), changed: []) }
+  public init(_ all: [Element]) {
+    base = all
+    changedIndices = []
+    changed = []
+  }
 
   public var startIndex: Int { 0 }
   public var endIndex: Int { base.count }
-  public subscript(i: Int) -> Element { slot[i] < 0 ? base[i] : changed[Int(slot[i])] }
+  public subscript(i: Int) -> Element {
+    guard !changedIndices.isEmpty, let at = position(of: Int32(i)) else { return base[i] }
+    return changed[at]
+  }
+
+  /// Where index `i` sits in `changed`, if this scenario changed it.
+  func position(of i: Int32) -> Int? {
+    var low = 0
+    var high = changedIndices.count
+    while low < high {
+      let mid = (low + high) / 2
+      if changedIndices[mid] < i { low = mid + 1 } else { high = mid }
+    }
+    return low < changedIndices.count && changedIndices[low] == i ? low : nil
+  }
+
+  /// Whether a changed outcome satisfies `p`, or one of `candidates` (base indices whose
+  /// outcome is known to satisfy it) is unchanged.
+  func contains(changedWhere p: (Element) -> Bool, orUnchanged candidates: [Int32]) -> Bool {
+    for e in changed where p(e) { return true }
+    return candidates.contains { !isChanged($0) }
+  }
+
+  /// Whether index `i` holds a changed outcome.
+  func isChanged(_ i: Int32) -> Bool { position(of: i) != nil }
 
   /// Whether some outcome's field satisfies `p`: reads the field in place, so a scan of an
   /// estate's outcomes per scenario retains nothing.
   public func contains<Field>(field: KeyPath<Element, Field>, where p: (Field) -> Bool) -> Bool {
-    for e in changed where p(e[keyPath: field]) { return true }
-    return base.withUnsafeBufferPointer { b in
-      slot.withUnsafeBufferPointer { s in
-        for i in 0..<b.count where s[i] < 0 {
-          if p(b[i][keyPath: field]) { return true }
-        }
-        return false
-      }
-    }
+    contains { p($0[keyPath: field]) }
   }
 
   /// Whether some outcome satisfies `p`, without copying the others.
   public func contains(where p: (Element) throws -> Bool) rethrows -> Bool {
     for e in changed where try p(e) { return true }
-    // Through buffer pointers: the base outcomes are borrowed, never copied and released.
+    // Through buffer pointers: the base outcomes are borrowed, never copied and released;
+    // the changed indices are skipped in one merged walk.
     return try base.withUnsafeBufferPointer { b in
-      try slot.withUnsafeBufferPointer { s in
-        for i in 0..<b.count where s[i] < 0 {
-          if try p(b[i]) { return true }
+      var next = 0
+      for i in 0..<b.count {
+        if next < changedIndices.count && changedIndices[next] == Int32(i) {
+          next += 1
+          continue
         }
-        return false
+        if try p(b[i]) { return true }
       }
+      return false
     }
   }
 }
@@ -182,6 +209,8 @@ public struct ScenarioEvaluator: Sendable {
   let appTimings: [[FailoverModel]]
   /// Every outcome with nothing failed and no cut; a scenario changes only what it touches.
   private var baseline: (ensembles: [EnsembleOutcome], apps: [AppOutcome])
+  /// The outcomes with nothing failed, which every scenario's ``Outcomes`` overlays.
+  var baselineOutcomes: (ensembles: [EnsembleOutcome], apps: [AppOutcome]) { baseline }
 
   /// Creates an evaluator.
   public init(_ topology: ValidatedTopology) {
@@ -275,7 +304,7 @@ public struct ScenarioEvaluator: Sendable {
     var touched = s.failedDatacenters
     for r in s.failedRacks { touched.insert(r.datacenter) }
     for m in s.failedMachines { touched.insert(t.machines[m].datacenter) }
-    for (d, side) in s.sides.enumerated() where side != 0 { touched.insert(d) }
+    for d in s.sides.off.keys { touched.insert(d) }
     var affectedEnsembles = Set<Int>()
     var affectedClasses = Set<Int>()
     for d in touched {
@@ -283,23 +312,14 @@ public struct ScenarioEvaluator: Sendable {
       affectedClasses.formUnion(classesIn[d])
     }
     for ei in affectedEnsembles { affectedClasses.formUnion(classesUsing[ei]) }
-    var ensembleSlot = [Int32](repeating: -1, count: t.ensembles.count)
-    var changedEnsembles: [EnsembleOutcome] = []
+    var changedEnsembles: [(index: Int, outcome: EnsembleOutcome)] = []
     changedEnsembles.reserveCapacity(affectedEnsembles.count)
-    for ei in affectedEnsembles.sorted() {
-      ensembleSlot[ei] = Int32(changedEnsembles.count)
-      changedEnsembles.append(evaluate(ensemble: ei, s))
-    }
-    let ensembles = Outcomes(base: baseline.ensembles, slot: ensembleSlot, changed: changedEnsembles)
-    var appSlot = [Int32](repeating: -1, count: t.apps.count)
-    var changedApps: [AppOutcome] = []
-    for c in affectedClasses.sorted() {
-      for o in outcomes(ofClass: c, s, { ensembles[$0] }) {
-        appSlot[o.app] = Int32(changedApps.count)
-        changedApps.append(o)
-      }
-    }
-    return (ensembles, Outcomes(base: baseline.apps, slot: appSlot, changed: changedApps))
+    for ei in affectedEnsembles.sorted() { changedEnsembles.append((ei, evaluate(ensemble: ei, s))) }
+    let ensembles = Outcomes(base: baseline.ensembles, changes: changedEnsembles)
+    var changedApps: [(index: Int, outcome: AppOutcome)] = []
+    for c in affectedClasses { for o in outcomes(ofClass: c, s, { ensembles[$0] }) { changedApps.append((o.app, o)) } }
+    changedApps.sort { $0.index < $1.index }
+    return (ensembles, Outcomes(base: baseline.apps, changes: changedApps))
   }
 
   /// Whether a machine is up in a scenario (it, its rack and its datacenter have not failed).

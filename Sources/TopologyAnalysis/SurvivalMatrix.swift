@@ -28,50 +28,10 @@ public struct MatrixRow: Sendable {
 public enum SurvivalMatrix {
   /// The scenarios, in a fixed order: every single datacenter lost, every single datacenter
   /// cut off from the rest (when there are at least two), every pair of datacenters lost, then
-  /// every rack and every machine lost when asked.
-  public static func scenarios(_ t: ValidatedTopology, options: MatrixOptions = MatrixOptions()) -> [FailureScenario] {
-    let n = t.datacenters.count
-    let none = FailureScenario(datacenterCount: n)
-    var out: [FailureScenario] = []
-    for d in 0..<n {
-      var s = none
-      s.failedDatacenters = [d]
-      out.append(s)
-    }
-    if n >= 2 {
-      for d in 0..<n {
-        var s = none
-        s.sides[d] = 1
-        out.append(s)
-      }
-    }
-    if options.pairs {
-      for a in 0..<n {
-        for b in (a + 1)..<n {
-          var s = none
-          s.failedDatacenters = [a, b]
-          out.append(s)
-        }
-      }
-    }
-    if options.racks {
-      for d in 0..<n {
-        let racks = Set(t.datacenters[d].machines.compactMap { t.machines[$0].rack }).sorted()
-        for r in racks {
-          var s = none
-          s.failedRacks = [FailureScenario.RackID(datacenter: d, rack: r)]
-          out.append(s)
-        }
-      }
-    }
-    if options.machines {
-      for m in t.machines.indices {
-        var s = none
-        s.failedMachines = [m]
-        out.append(s)
-      }
-    }
-    return out
+  /// every rack and every machine lost when asked. Built on demand from their index: 5,000
+  /// datacenters make 12.5 million pairs, which are never held at once.
+  public static func scenarios(_ t: ValidatedTopology, options: MatrixOptions = MatrixOptions()) -> ScenarioList {
+    ScenarioList(t, options: options)
   }
 
   /// Every scenario, evaluated as it is read: a matrix of an estate (thousands of scenarios
@@ -83,16 +43,101 @@ public enum SurvivalMatrix {
   }
 }
 
+/// The scenarios of a survival matrix, in their fixed order, each made from its index.
+public struct ScenarioList: RandomAccessCollection, Sendable {
+  let datacenters: Int
+  let cutOffs: Int
+  let pairs: Int
+  let racks: [FailureScenario.RackID]
+  let machines: Int
+
+  init(_ t: ValidatedTopology, options: MatrixOptions) {
+    let n = t.datacenters.count
+    datacenters = n
+    cutOffs = n >= 2 ? n : 0
+    pairs = options.pairs ? n * (n - 1) / 2 : 0
+    var racks: [FailureScenario.RackID] = []
+    if options.racks {
+      for d in 0..<n {
+        for r in Set(t.datacenters[d].machines.compactMap({ t.machines[$0].rack })).sorted() {
+          racks.append(FailureScenario.RackID(datacenter: d, rack: r))
+        }
+      }
+    }
+    self.racks = racks
+    machines = options.machines ? t.machines.count : 0
+  }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { datacenters + cutOffs + pairs + racks.count + machines }
+
+  public subscript(i: Int) -> FailureScenario {
+    var s = FailureScenario(datacenterCount: datacenters)
+    var k = i
+    if k < datacenters {
+      s.failedDatacenters = [k]
+      return s
+    }
+    k -= datacenters
+    if k < cutOffs {
+      s.sides[k] = 1
+      return s
+    }
+    k -= cutOffs
+    if k < pairs {
+      let (a, b) = Self.pair(k, of: datacenters)
+      s.failedDatacenters = [a, b]
+      return s
+    }
+    k -= pairs
+    if k < racks.count {
+      s.failedRacks = [racks[k]]
+      return s
+    }
+    s.failedMachines = [k - racks.count]
+    return s
+  }
+
+  /// The `k`-th pair (a < b) in the order a = 0, b = 1...n-1; a = 1, b = 2...; and so on.
+  static func pair(_ k: Int, of n: Int) -> (Int, Int) {
+    // Pairs before row a: a * n - a * (a + 1) / 2. Estimate a from the quadratic, then adjust.
+    func before(_ a: Int) -> Int { a * n - a * (a + 1) / 2 }
+    let m = Double(2 * n - 1)
+    var a = Swift.max(0, Swift.min(n - 2, Int((m - (m * m - 8 * Double(k)).squareRoot()) / 2)))
+    while a > 0 && before(a) > k { a -= 1 }
+    while a + 1 <= n - 2 && before(a + 1) <= k { a += 1 }
+    return (a, a + 1 + (k - before(a)))
+  }
+}
+
 /// The rows of a survival matrix, evaluated one at a time when iterated.
 public struct MatrixRows: Sequence, Sendable {
-  public let scenarios: [FailureScenario]
+  public let scenarios: ScenarioList
   let evaluator: ScenarioEvaluator
+  /// For each gate, the ensembles and apps that already trip it with nothing failed: a row
+  /// trips the gate when one of its changed outcomes does, or one of these is unchanged. A
+  /// row's gate check then costs what the scenario touched, not a scan of the estate.
+  let baseTripping: [FailureGate: (ensembles: [Int32], apps: [Int32])]
+
+  init(scenarios: ScenarioList, evaluator: ScenarioEvaluator) {
+    self.scenarios = scenarios
+    self.evaluator = evaluator
+    let base = evaluator.baselineOutcomes
+    var tripping: [FailureGate: (ensembles: [Int32], apps: [Int32])] = [:]
+    for g in FailureGate.allCases {
+      tripping[g] = (
+        base.ensembles.indices.filter { g.trips(ensemble: base.ensembles[$0]) }.map { Int32($0) },
+        base.apps.indices.filter { g.trips(app: base.apps[$0]) }.map { Int32($0) }
+      )
+    }
+    baseTripping = tripping
+  }
 
   /// How many rows there are.
   public var count: Int { scenarios.count }
 
   public struct Iterator: IteratorProtocol {
-    var scenarios: IndexingIterator<[FailureScenario]>
+    var scenarios: IndexingIterator<ScenarioList>
     let evaluator: ScenarioEvaluator
     public mutating func next() -> MatrixRow? {
       guard let s = scenarios.next() else { return nil }
@@ -103,10 +148,20 @@ public struct MatrixRows: Sequence, Sendable {
 
   public func makeIterator() -> Iterator { Iterator(scenarios: scenarios.makeIterator(), evaluator: evaluator) }
 
+  /// The gates a row trips, in the order given: the same answer as
+  /// ``FailureGate/tripped(_:ensembles:apps:)``, at the cost of what the row changed.
+  public func tripped(_ gates: [FailureGate], _ row: MatrixRow) -> [FailureGate] {
+    gates.filter { g in
+      guard let base = baseTripping[g] else { return g.trips(ensembles: row.ensembles, apps: row.apps) }
+      return row.ensembles.contains(changedWhere: g.trips(ensemble:), orUnchanged: base.ensembles)
+        || row.apps.contains(changedWhere: g.trips(app:), orUnchanged: base.apps)
+    }
+  }
+
   /// How many rows trip any of these gates.
   public func count(tripping gates: [FailureGate]) -> Int {
     guard !gates.isEmpty else { return 0 }
-    return reduce(0) { $0 + (FailureGate.tripped(gates, ensembles: $1.ensembles, apps: $1.apps).isEmpty ? 0 : 1) }
+    return reduce(0) { $0 + (tripped(gates, $1).isEmpty ? 0 : 1) }
   }
 }
 
@@ -126,6 +181,18 @@ public enum FailureGate: String, Sendable, CaseIterable {
     case .noQuorum: ensembles.contains(field: \.quorum) { !$0 }
     case .degraded: apps.contains(field: \.status) { $0 == .degraded || $0 == .unavailable }
     case .unavailable: apps.contains(field: \.status) { $0 == .unavailable }
+    }
+  }
+
+  /// Whether this ensemble's outcome alone trips the gate.
+  func trips(ensemble o: EnsembleOutcome) -> Bool { self == .noQuorum && !o.quorum }
+
+  /// Whether this app's outcome alone trips the gate.
+  func trips(app o: AppOutcome) -> Bool {
+    switch self {
+    case .noQuorum: false
+    case .degraded: o.status == .degraded || o.status == .unavailable
+    case .unavailable: o.status == .unavailable
     }
   }
 

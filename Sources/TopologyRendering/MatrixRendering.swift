@@ -60,7 +60,9 @@ public enum MatrixRendering {
     var tripped = 0
     // Every row counts for the gates; the first maxTextRows are shown.
     for (index, row) in rows.enumerated() {
-      let fails = !FailureGate.tripped(gates, ensembles: row.ensembles, apps: row.apps).isEmpty
+      // Without gates, the rows past the shown ones need not be evaluated at all.
+      if gates.isEmpty && index >= labels.count { break }
+      let fails = !rows.tripped(gates, row).isEmpty
       if fails { tripped += 1 }
       guard index < labels.count else { continue }
       var line = pad(cut(labels[index]), labelWidth) + "  "
@@ -137,7 +139,7 @@ public enum MatrixRendering {
         return status + (o.sessionExpiryRisk ? " ⚠" : "")
       }
       if !gates.isEmpty {
-        let tripped = FailureGate.tripped(gates, ensembles: row.ensembles, apps: row.apps)
+        let tripped = rows.tripped(gates, row)
         cells.append(tripped.isEmpty ? "pass" : "**fails** " + tripped.map(\.rawValue).joined(separator: ", "))
       }
       table.append(cells)

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-import TopologyAnalysis
 import TopologyModel
+import TopologyRendering
+
+@testable import TopologyAnalysis
 
 /// `quorate matrix` and `--fail-on` (spec: output contracts; issue 8, items 5 and 6).
 @Suite struct MatrixTests {
@@ -34,7 +36,7 @@ import TopologyModel
   }
 
   func scenarioLabel(_ s: FailureScenario, _ t: ValidatedTopology) -> String {
-    if s.isPartitioned { return "cut:" + t.datacenters[s.sides.firstIndex(of: 1) ?? 0].name }
+    if s.isPartitioned { return "cut:" + t.datacenters[s.sides.cutOff.first ?? 0].name }
     return s.failedDatacenters.sorted().map { "dc:\(t.datacenters[$0].name)" }.joined(separator: "+")
   }
 
@@ -57,6 +59,60 @@ import TopologyModel
       }
     }
     #expect((scenarios.last?["scenario"] as? [String: Any])?["failedRacks"] as? [String] == ["bj-a/r2"])
+  }
+
+  /// The scenario list is made from indices (5,000 datacenters have 12.5 million pairs): it
+  /// must list exactly what the nested loops over datacenters do, in their order.
+  @Test func pairsFromIndicesAreTheNestedLoops() {
+    for n in [2, 3, 4, 5, 17, 64, 301] {
+      var expected: [String] = []
+      for a in 0..<n { for b in (a + 1)..<n { expected.append("\(a),\(b)") } }
+      let got = (0..<(n * (n - 1) / 2)).map { k -> String in
+        let (a, b) = ScenarioList.pair(k, of: n)
+        return "\(a),\(b)"
+      }
+      #expect(got == expected, "n = \(n)")
+    }
+    // Near the top of a wide estate's range, where the square root is least exact.
+    let n = 5000
+    let last = n * (n - 1) / 2 - 1
+    #expect(ScenarioList.pair(last, of: n) == (4998, 4999))
+    #expect(ScenarioList.pair(last - 1, of: n) == (4997, 4999))
+    #expect(ScenarioList.pair(n - 1, of: n) == (1, 2))
+  }
+
+  /// The gate check that reads only what a row changed gives the same answer as the scan of
+  /// every outcome, on every row of every bundled topology.
+  @Test(arguments: [
+    "payments-prod", "three-dc-2-2-1", "two-dc-3-2", "nine-voters-hierarchical", "independent-sites",
+    "datacenter-bridge",
+  ])
+  func gatesFromChangesAgreeWithTheFullScan(name: String) throws {
+    let t = try bundled(name)
+    let rows = SurvivalMatrix.rows(
+      t, options: MatrixOptions(pairs: true, racks: true, machines: true), evaluator: ScenarioEvaluator(t))
+    var tripped = 0
+    for row in rows {
+      for gates in [FailureGate.allCases, [.degraded], [.unavailable], [.noQuorum]] {
+        let fast = rows.tripped(gates, row)
+        #expect(fast == FailureGate.tripped(gates, ensembles: row.ensembles, apps: row.apps))
+        tripped += fast.isEmpty ? 0 : 1
+      }
+    }
+    #expect(tripped > 0, "some scenario of \(name) should trip a gate")
+  }
+
+  @Test func scenariosComeInTheirFixedOrder() throws {
+    let t = try bundled("payments-prod")
+    let labels = SurvivalMatrix.scenarios(t, options: MatrixOptions(racks: true, machines: true)).map {
+      AnalysisWording.scenarioLabel($0, t)
+    }
+    #expect(
+      labels == [
+        "dc:bj-a", "dc:bj-b", "dc:sh-a", "cut:bj-a", "cut:bj-b", "cut:sh-a", "dc:bj-a+dc:bj-b", "dc:bj-a+dc:sh-a",
+        "dc:bj-b+dc:sh-a", "rack:bj-a/r1", "rack:bj-a/r2", "machine:zk-a1", "machine:zk-a2", "machine:zk-b1",
+        "machine:zk-b2", "machine:zk-c1", "machine:zk-c2", "machine:zk-c3",
+      ])
   }
 
   @Test func gatesExitOneOnlyWhenTheyTrip() throws {
