@@ -212,21 +212,88 @@ public enum Analyzer {
       } else {
         // Too many domains for masks of every subset (and possibly for 64-bit masks at all):
         // sets of up to three, as index lists.
-        func isMinimal(_ set: [Int]) -> Bool {
-          guard breaks(domains: set) else { return false }
-          return set.indices.allSatisfy { i in
-            !breaks(domains: set.enumerated().filter { $0.offset != i }.map(\.element))
-          }
-        }
-        for a in 0..<n {
-          if isMinimal([a]) { sets.append([names[a]]) }
-          for b in (a + 1)..<n {
-            if isMinimal([a, b]) { sets.append([names[a], names[b]].sorted()) }
-            for c in (b + 1)..<n where isMinimal([a, b, c]) { sets.append([names[a], names[b], names[c]].sorted()) }
+        sets = smallBreakingSets().map { set in set.map { names[$0] }.sorted() }
+      }
+      return (sortedSets(sets), complete)
+    }
+
+    /// Every minimal breaking set of one, two or three domains, by branch and bound: a set is
+    /// extended only while its best completion could still break the quorum. The quorum is lost
+    /// when `groupsToLose` groups each lose `weightToLose` (``QuorumSystem``); a domain can only
+    /// take weight from the groups it has voters in, so three datacenters of 255 single-group
+    /// ones, or three of 255 equal voters, are ruled out without trying every triple.
+    func smallBreakingSets() -> [[Int]] {
+      let n = names.count
+      let groups = total.indices
+      // Nothing to find when the quorum is lost with nothing failed (the empty set breaks).
+      guard system.groupsToLose > 0, !breaks(domains: []) else { return [] }
+      let need = groups.map { system.weightToLose(group: $0) }
+      let touches: [[(group: Int, weight: Int)]] = weights.map { row in
+        row.indices.compactMap { row[$0] > 0 ? ($0, row[$0]) : nil }
+      }
+      // The most any one or two domains take from each group, and the most groups any one or
+      // two domains touch: the optimistic completion of a partial set.
+      var top1 = Array(repeating: 0, count: total.count)
+      var top2 = Array(repeating: 0, count: total.count)
+      for t in touches {
+        for (g, w) in t {
+          if w > top1[g] {
+            top2[g] = top1[g]
+            top1[g] = w
+          } else if w > top2[g] {
+            top2[g] = w
           }
         }
       }
-      return (sortedSets(sets), complete)
+      let widths = touches.map(\.count).sorted(by: >)
+      let mostTouched = [0, widths.first ?? 0, widths.prefix(2).reduce(0, +)]
+      func lost(_ removed: [Int]) -> Int { groups.filter { removed[$0] >= need[$0] }.count }
+      /// Whether adding `slots` more domains could break a quorum with `removed` taken.
+      func couldBreak(_ removed: [Int], slots: Int) -> Bool {
+        var now = 0
+        var more = 0
+        for g in groups {
+          if removed[g] >= need[g] {
+            now += 1
+          } else if removed[g] + (slots == 1 ? top1[g] : top1[g] + top2[g]) >= need[g] {
+            more += 1
+          }
+        }
+        return now + min(more, mostTouched[slots]) >= system.groupsToLose
+      }
+      func removing(_ base: [Int], _ d: Int) -> [Int] {
+        var out = base
+        for (g, w) in touches[d] { out[g] += w }
+        return out
+      }
+      let none = Array(repeating: 0, count: total.count)
+      let single = (0..<n).map { removing(none, $0) }
+      let alone = single.map { lost($0) >= system.groupsToLose }
+      var out: [[Int]] = []
+      for a in 0..<n {
+        if alone[a] {
+          out.append([a])
+          continue
+        }
+        guard couldBreak(single[a], slots: 2) else { continue }
+        for b in (a + 1)..<n where !alone[b] {
+          let ab = removing(single[a], b)
+          if lost(ab) >= system.groupsToLose {
+            out.append([a, b])
+            continue
+          }
+          guard couldBreak(ab, slots: 1) else { continue }
+          for c in (b + 1)..<n where !alone[c] {
+            guard lost(removing(ab, c)) >= system.groupsToLose else { continue }
+            // Minimal: neither pair with c breaks (a, b does not, or it was taken above).
+            if lost(removing(single[a], c)) < system.groupsToLose && lost(removing(single[b], c)) < system.groupsToLose
+            {
+              out.append([a, b, c])
+            }
+          }
+        }
+      }
+      return out
     }
   }
 
@@ -241,9 +308,12 @@ public enum Analyzer {
     var placement: [(String, Int, Int, Int)] = []
     var dcNames: [String] = []
     var dcWeights: [[Int]] = []
-    for (d, dc) in t.datacenters.enumerated() {
-      let here = e.members.indices.filter { t.machines[e.members[$0].machine].datacenter == d }
-      guard !here.isEmpty else { continue }
+    // Members by datacenter, in datacenter order: a pass over the members, not the estate.
+    var membersIn: [Int: [Int]] = [:]
+    for i in e.members.indices { membersIn[t.machines[e.members[i].machine].datacenter, default: []].append(i) }
+    for d in membersIn.keys.sorted() {
+      let dc = t.datacenters[d]
+      let here = membersIn[d] ?? []
       let voters = here.filter { e.members[$0].role == .voter }
       let weight = system.tally(voters)
       placement.append((dc.name, voters.count, here.count - voters.count, weight.reduce(0, +)))

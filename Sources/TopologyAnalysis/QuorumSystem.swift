@@ -50,6 +50,17 @@ public struct QuorumSystem: Sendable {
     return groupsWithMajority > nonZeroGroups / 2
   }
 
+  /// The weight group `g` must lose to lose its majority (alive at most half its weight): a
+  /// group of no weight never counts, so no loss is enough.
+  public func weightToLose(group g: Int) -> Int {
+    let total = groupWeights[g]
+    return total > 0 ? total - total / 2 : Int.max
+  }
+
+  /// How many groups must lose their majority for the quorum to be lost:
+  /// ``hasQuorum(aliveWeight:)`` holds exactly while fewer than this many have.
+  public var groupsToLose: Int { nonZeroGroups - nonZeroGroups / 2 }
+
   /// Whether a set of alive members (indices into the ensemble's members) makes a quorum.
   public func hasQuorum(members: some Sequence<Int>) -> Bool {
     hasQuorum(aliveWeight: tally(members))
