@@ -10,8 +10,13 @@ public enum ReportRendering {
   /// Milliseconds for people: `1.5ms`, `28ms`.
   static func ms(_ v: Double) -> String { Duration.format(milliseconds: v) }
 
+  /// "bj-a 2 + bj-b 2 + sh-a 1"; past six datacenters, the first four, the last and a count
+  /// (a table cell as wide as 255 datacenters would pad every row of the site to it).
   static func placement(_ d: SiteDesign) -> String {
-    d.voters.map { "\($0.datacenter) \($0.count)" }.joined(separator: " + ")
+    let parts = d.voters.map { "\($0.datacenter) \($0.count)" }
+    guard parts.count > 6, let last = parts.last else { return parts.joined(separator: " + ") }
+    let voters = d.voters.reduce(0) { $0 + $1.count }
+    return parts.prefix(4).joined(separator: " + ") + " + … + \(last) (\(voters) voters in \(parts.count) datacenters)"
   }
 
   static func name(_ d: SiteDesign) -> String {
