@@ -54,7 +54,7 @@ public struct FailureScenario: Sendable, Hashable {
 
     /// The side of datacenter `d`.
     public subscript(d: Int) -> Int {
-      get { off[d] ?? 0 }
+      get { off.isEmpty ? 0 : off[d] ?? 0 }
       set { off[d] = newValue == 0 ? nil : newValue }
     }
 
