@@ -14,7 +14,7 @@ TOPOLOGY ?= topologies/payments-prod.yaml
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: run test build release deps test-deps docs check-topologies contract asan bench bench-smoke fuzz fuzz-build fuzz-merge fuzz-smoke lint format clean install uninstall
+.PHONY: run test build release deps test-deps docs check-topologies contract asan tsan bench bench-smoke fuzz fuzz-build fuzz-merge fuzz-smoke lint format clean install uninstall
 
 # Installs Debian packages that are missing (apt-get update only when something is).
 define apt_install
@@ -66,7 +66,7 @@ uninstall:
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory check-topologies contract bench-smoke fuzz-smoke asan
+	$(MAKE) --no-print-directory check-topologies contract bench-smoke fuzz-smoke asan tsan
 
 # The unit and CLI tests again with AddressSanitizer, the binary they run included (the real
 # servers, Chromium and the timing-driven kill loop are left to the plain run). Leak checking is off: a CLI that exits at once
@@ -75,6 +75,14 @@ asan:
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan \
 	  --skip "EndToEndTests|DiagramTests|killedAtRandom"
+
+# ThreadSanitizer where quorate runs threads: probe asks every member at once
+# (ProbeConcurrencyTests, against fake members), and the evaluator shared by the tests that
+# run in parallel.
+tsan:
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
+	  --filter "ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests"
 
 # House style (.swift-format): the toolchain's swift format, no extra dependency.
 lint:
@@ -140,4 +148,4 @@ docs: build
 	.build/debug/quorate diagram topologies/payments-prod.yaml > docs/payments-prod.svg
 
 clean:
-	rm -rf .build .build-asan .build-fuzz
+	rm -rf .build .build-asan .build-tsan .build-fuzz
