@@ -66,7 +66,36 @@ import TopologyModel
   /// every app's connect string parses back to servers of exactly its ensemble.
   @Test(arguments: files)
   func emittedFilesReadBackAsThePlan(file: String) throws {
-    let t = try Self.topology(file)
+    try Self.expectEmittedFilesReadBack(try Self.topology(file))
+  }
+
+  /// The same over 150 random topologies (majority or hierarchical, groups by datacenter or
+  /// listed, weights including 0, observers, explicit ids), each with an app in every
+  /// datacenter, one of them `connect: local`.
+  @Test func randomTopologiesEmitFilesThatReadBackAsThePlan() throws {
+    var rng = SplitMix(state: 1414)
+    var checked = 0
+    for i in 0..<150 {
+      var yaml = randomEnsembleYAML(&rng, index: i)
+      let dcs = yaml.components(separatedBy: "\n").filter { $0.hasPrefix("  dc") }.map {
+        String($0.dropFirst(2).dropLast())
+      }
+      yaml +=
+        "apps:\n"
+        + dcs.enumerated().map {
+          "  app\($0.offset): { datacenter: \($0.element), registry: e\($0.offset == 0 ? ", connect: local" : "") }\n"
+        }.joined()
+      let loaded = TopologyLoader.load(SourceFile(path: "random-\(i).yaml", text: yaml))
+      // Some random ensembles are invalid on purpose (a local connect with no member there):
+      // only valid ones emit.
+      guard let t = loaded.topology else { continue }
+      try Self.expectEmittedFilesReadBack(t)
+      checked += 1
+    }
+    #expect(checked > 100, "too few random topologies were valid: \(checked)")
+  }
+
+  static func expectEmittedFilesReadBack(_ t: ValidatedTopology) throws {
     let files = EmitPlan.files(t, options: ServerConfigOptions())
     let byPath = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
     var configs = 0
