@@ -45,8 +45,8 @@ public struct OutputPlan: Sendable {
   public static func isPlainRelativePath(_ path: String) -> Bool {
     guard !path.isEmpty, path.utf8.count <= 4096, !path.hasPrefix("/") else { return false }
     if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return false }
-    return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
-      !$0.isEmpty && $0 != "." && $0 != ".."
+    return path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy {
+      !$0.isEmpty && !$0.elementsEqual(".".utf8) && !$0.elementsEqual("..".utf8)
     }
   }
 
@@ -83,7 +83,8 @@ public struct OutputPlan: Sendable {
       }
     }
     let produced = Set(files.map(\.path))
-    for (p, digests) in known.sorted(by: { $0.key < $1.key }) where !produced.contains(p) {
+    // Only the paths no longer produced, in order (not the whole manifest sorted).
+    for (p, digests) in known.filter({ !produced.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
       switch read(p) {
       case .missing: continue
       case .blocked(let what): plan.blocked.append((p, what))
