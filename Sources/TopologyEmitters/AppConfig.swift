@@ -266,4 +266,3 @@ public enum EmitPlan {
     return (out, rejected)
   }
 }
-
