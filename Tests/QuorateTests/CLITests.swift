@@ -388,10 +388,26 @@ import TopologyDiagnostics
 /// within a bound far above its normal cost (a pathological regression blows through it; a
 /// slow shared machine does not).
 @Suite(.serialized) struct HostileSizeTests {
-  func timed(_ args: [String], stdin: String) throws -> (ProcessResult, Double) {
+  /// Runs quorate under GNU time: the result, the seconds it took, and a bound on its peak
+  /// memory checked here (1 GiB: the worst of these took 1.4 GB to 18.9 GB before their fix,
+  /// and take tens of MiB now, a few times that under AddressSanitizer).
+  func timed(
+    _ args: [String], stdin: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws -> (ProcessResult, Double) {
+    let peak = FileManager.default.temporaryDirectory.appendingPathComponent("quorate-peak-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: peak) }
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
     let start = Date()
-    let r = try quorate(args, stdin: stdin)
-    return (r, Date().timeIntervalSince(start))
+    let r = try runProcess(
+      "/usr/bin/time", ["-q", "-f", "%M", "-o", peak, quorateBinary] + args, stdin: stdin, environment: env)
+    let seconds = Date().timeIntervalSince(start)
+    let kib = Int(
+      (try? String(contentsOfFile: peak, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    #expect(kib != nil, "GNU time gave no peak memory", sourceLocation: sourceLocation)
+    #expect(
+      (kib ?? 0) < 1 << 20, "\(args.first ?? "") peaked at \((kib ?? 0) >> 10) MiB", sourceLocation: sourceLocation)
+    return (r, seconds)
   }
 
   @Test func manyDiagnosticsOnOneLineAreCappedPerCode() throws {
