@@ -118,15 +118,24 @@ FUZZ_TARGETS := load scenario plan
 FUZZ_BIN := .build-fuzz/debug/quorate-fuzz
 FUZZ_FLAGS := -rss_limit_mb=4096 -timeout=20 -max_len=65536 -print_final_stats=1
 
+# Coverage is asked for explicitly (libFuzzer's inline 8-bit counters, PC table and comparison
+# tracing): with only -sanitize=fuzzer next to address, this toolchain left the counters out of
+# about half the builds, at random (two identical fresh builds differed), and libFuzzer then ran
+# blind ("no interesting inputs"), in CI too. The build and `make fuzz` both check for them.
 fuzz-build: deps
-	$(SWIFT) build --product quorate-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING --scratch-path .build-fuzz
+	$(SWIFT) build --product quorate-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
+	  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp --scratch-path .build-fuzz
+	@nm $(FUZZ_BIN) | grep -q __start___sancov_cntrs || { echo "fuzz-build: $(FUZZ_BIN) has no coverage counters"; exit 1; }
 
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p .build-fuzz/work/$$t .build-fuzz/artifacts/$$t; \
 	  echo "fuzzing '$$t' for $(FUZZ_SECONDS) s"; \
 	  ASAN_OPTIONS=detect_leaks=0 QUORATE_FUZZ_TARGET=$$t $(FUZZ_BIN) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
-	    -artifact_prefix=.build-fuzz/artifacts/$$t/ .build-fuzz/work/$$t Fuzz/corpus/$$t || exit 1; \
+	    -artifact_prefix=.build-fuzz/artifacts/$$t/ .build-fuzz/work/$$t Fuzz/corpus/$$t > .build-fuzz/work/$$t.log 2>&1; \
+	  status=$$?; tail -n 30 .build-fuzz/work/$$t.log; [ $$status = 0 ] || exit 1; \
+	  grep -q "INITED cov: [1-9]" .build-fuzz/work/$$t.log || { \
+	    echo "fuzz: '$$t' ran without coverage (libFuzzer: no interesting inputs); see fuzz-build"; exit 1; }; \
 	done
 
 fuzz-merge: fuzz-build

@@ -74,11 +74,17 @@ let package = Package(
     ),
 
     // MARK: Fuzzing (make fuzz): libFuzzer targets with -DFUZZING; a corpus replayer without
-    .executableTarget(
-      name: "quorate-fuzz",
+    .target(
+      name: "FuzzTargets",
       dependencies: [
         "TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters", "TopologyRendering",
       ],
+      path: "Fuzz/FuzzTargets",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "quorate-fuzz",
+      dependencies: ["FuzzTargets"],
       path: "Fuzz/QuorateFuzz",
       swiftSettings: swiftSettings
     ),
@@ -88,7 +94,7 @@ let package = Package(
       name: "QuorateTests",
       dependencies: [
         "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis",
-        "TopologyEmitters", "TopologyRendering", "TopologyImport", "quorate", "quorate-fuzz",
+        "TopologyEmitters", "TopologyRendering", "TopologyImport", "quorate", "FuzzTargets",
       ],
       exclude: ["Oracle", "Golden"],
       swiftSettings: swiftSettings

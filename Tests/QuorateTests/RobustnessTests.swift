@@ -1,12 +1,11 @@
 import Foundation
+import FuzzTargets
 import Testing
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
 import TopologyRendering
-
-@testable import quorate_fuzz
 
 /// Mutation fuzzing in process (issue 14): thousands of seeded mutations of the bundled
 /// topologies go through the whole pipeline (read, decode, validate, analyze, compare, matrix,
