@@ -70,9 +70,6 @@ public struct FailureScenario: Sendable, Hashable {
 
     /// The datacenters on sides other than 0, in index order.
     public var cutOff: [Int] { off.keys.sorted() }
-
-    /// Every side, in datacenter order.
-    public var dense: [Int] { (0..<count).map { self[$0] } }
   }
 }
 

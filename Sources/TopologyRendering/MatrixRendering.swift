@@ -40,10 +40,18 @@ public enum MatrixRendering {
   /// `matrix` as text: a grid with numbered columns and a legend, fitting a terminal for a
   /// dozen datacenters. What does not fit is counted, never dropped silently.
   public static func text(_ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []) -> String {
+    textAndFailing(rows, t, gates: gates).text
+  }
+
+  /// `matrix` as text, and how many rows trip the gates: the one pass over the rows gives both,
+  /// so `--fail-on` does not evaluate every scenario a second time for the exit code.
+  public static func textAndFailing(
+    _ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []
+  ) -> (text: String, failing: Int) {
     var out =
       "Survival matrix of '\(t.name)': \(AnalysisWording.count(rows.count, "scenario")), "
       + "\(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n\n"
-    guard rows.count > 0 else { return out }
+    guard rows.count > 0 else { return (out, 0) }
     let labels = rows.scenarios.prefix(maxTextRows).map { AnalysisWording.scenarioLabel($0, t) }
     let labelWidth = min(40, max("scenario".count, labels.map(\.count).max() ?? 0))
     // Columns of 6 characters after the label; at least four whatever the width.
@@ -101,7 +109,7 @@ public enum MatrixRendering {
           ? "no scenario fails them\n"
           : "\(AnalysisWording.count(tripped, "scenario")) \(tripped == 1 ? "fails" : "fail") them\n")
     }
-    return out
+    return (out, tripped)
   }
 
   /// Items joined on lines of at most 100 characters.
@@ -120,6 +128,13 @@ public enum MatrixRendering {
 
   /// `matrix --format markdown`: every scenario and every ensemble and app, named.
   public static func markdown(_ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []) -> String {
+    markdownAndFailing(rows, t, gates: gates).text
+  }
+
+  /// `matrix --format markdown`, and how many rows trip the gates (one pass, as for text).
+  public static func markdownAndFailing(
+    _ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []
+  ) -> (text: String, failing: Int) {
     var out = "# Survival matrix of `\(t.name)`\n\n"
     out +=
       "\(AnalysisWording.count(rows.count, "scenario")); ensembles: quorum (side of a cut) or none; apps: status, ⚠ when clients risk SESSION_EXPIRED while they fail over.\n\n"
@@ -127,6 +142,7 @@ public enum MatrixRendering {
       ["scenario"] + t.ensembles.map { "ensemble \($0.name)" }
       + t.apps.map { "\($0.name) (\(t.datacenters[$0.datacenter].name))" } + (gates.isEmpty ? [] : ["gates"])
     var table: [[String]] = []
+    var failing = 0
     for row in rows {
       var cells = [AnalysisWording.scenario(row.scenario, t)]
       cells += row.ensembles.map { o in
@@ -140,12 +156,13 @@ public enum MatrixRendering {
       }
       if !gates.isEmpty {
         let tripped = rows.tripped(gates, row)
+        if !tripped.isEmpty { failing += 1 }
         cells.append(tripped.isEmpty ? "pass" : "**fails** " + tripped.map(\.rawValue).joined(separator: ", "))
       }
       table.append(cells)
     }
     out += ReportRendering.markdownTable(header, table)
-    return out
+    return (out, failing)
   }
 }
 

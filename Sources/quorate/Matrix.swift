@@ -46,13 +46,22 @@ extension Quorate {
       let (_, t) = try loadValidated(file, json: format == .json)
       let rows = SurvivalMatrix.rows(
         t, options: scenarios.options, evaluator: ScenarioEvaluator(t))
+      // The rows are evaluated as they are read, never kept: text and Markdown count the rows
+      // that trip the gates in their own pass; JSON has no gate column, so a second pass counts.
+      let failing: Int
       switch format {
-      case .text: out(MatrixRendering.text(rows, t, gates: gates.failOn))
-      case .markdown: out(MatrixRendering.markdown(rows, t, gates: gates.failOn))
-      case .json: out(MatrixRendering.json(rows, t).rendered(pretty: prettyJSON) + "\n")
+      case .text:
+        let r = MatrixRendering.textAndFailing(rows, t, gates: gates.failOn)
+        out(r.text)
+        failing = r.failing
+      case .markdown:
+        let r = MatrixRendering.markdownAndFailing(rows, t, gates: gates.failOn)
+        out(r.text)
+        failing = r.failing
+      case .json:
+        out(MatrixRendering.json(rows, t).rendered(pretty: prettyJSON) + "\n")
+        failing = rows.count(tripping: gates.failOn)
       }
-      // A second pass for the exit code: the rows are evaluated as they are read, never kept.
-      let failing = rows.count(tripping: gates.failOn)
       if failing > 0 {
         err(
           "quorate: --fail-on \(gates.failOn.map(\.rawValue).joined(separator: ", ")): \(AnalysisWording.count(failing, "scenario")) \(failing == 1 ? "fails" : "fail") the gate\n"

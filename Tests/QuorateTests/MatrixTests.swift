@@ -100,6 +100,13 @@ import TopologyRendering
       }
     }
     #expect(tripped > 0, "some scenario of \(name) should trip a gate")
+    // The renderers' own count (what `--fail-on` exits on for text and Markdown) is the count
+    // of rows tripping the gates.
+    for gates in [FailureGate.allCases, [.unavailable], [.noQuorum]] {
+      let expected = rows.count(tripping: gates)
+      #expect(MatrixRendering.textAndFailing(rows, t, gates: gates).failing == expected, "\(gates)")
+      #expect(MatrixRendering.markdownAndFailing(rows, t, gates: gates).failing == expected, "\(gates)")
+    }
   }
 
   @Test func scenariosComeInTheirFixedOrder() throws {
