@@ -2,11 +2,19 @@
 public enum Scalars {
   /// Whether `text` is a valid name: `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`.
   public static func isName(_ text: String) -> Bool {
-    let bytes = Array(text.utf8)
-    guard (1...63).contains(bytes.count), isAlnum(bytes[0]) else { return false }
-    return bytes.allSatisfy {
-      isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+    // One pass over the bytes, with no copy: every name of the file comes through here.
+    var count = 0
+    for b in text.utf8 {
+      if count == 0 {
+        guard isAlnum(b) else { return false }
+      } else {
+        guard isAlnum(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-"),
+          count < 63
+        else { return false }
+      }
+      count += 1
     }
+    return count > 0
   }
 
   static func isAlnum(_ b: UInt8) -> Bool {
@@ -72,6 +80,12 @@ public enum Scalars {
 
   /// A duration with a unit (`2000ms`, `1.5ms`, `60s`, `2m`, `1h`), or why it is not one.
   public static func parseDuration(_ text: String) -> Result<Duration, DurationProblem> {
+    if let d = wholeDuration(text) { return .success(d) }
+    return generalDuration(text)
+  }
+
+  /// Any duration, and why a text is not one.
+  static func generalDuration(_ text: String) -> Result<Duration, DurationProblem> {
     let digitsEnd = text.firstIndex { !(("0"..."9").contains($0) || $0 == ".") } ?? text.endIndex
     let number = text[..<digitsEnd]
     let unit = String(text[digitsEnd...])
@@ -91,6 +105,39 @@ public enum Scalars {
     }
     guard micro / 1000 <= longestDurationMs else { return .failure(.tooLong) }
     return .success(Duration(microseconds: micro))
+  }
+
+  /// The common case read on bytes: whole digits and a unit ("60s", "2000ms"), within the
+  /// limit. Nil sends every other text (and every problem) to the general parser, which gives
+  /// the same value for whatever this accepts.
+  static func wholeDuration(_ text: String) -> Duration? {
+    var value = 0
+    var digits = 0
+    var unit: UInt32 = 0
+    var unitLength = 0
+    for b in text.utf8 {
+      if unitLength == 0, b >= 0x30, b <= 0x39 {
+        guard digits < 18 else { return nil }
+        value = value * 10 + Int(b &- 0x30)
+        digits += 1
+      } else {
+        guard unitLength < 2 else { return nil }
+        unit = unit << 8 | UInt32(b)
+        unitLength += 1
+      }
+    }
+    guard digits > 0 else { return nil }
+    let scale: Int
+    switch unit {
+    case UInt32(UInt8(ascii: "m")) << 8 | UInt32(UInt8(ascii: "s")): scale = 1000
+    case UInt32(UInt8(ascii: "s")): scale = 1_000_000
+    case UInt32(UInt8(ascii: "m")): scale = 60_000_000
+    case UInt32(UInt8(ascii: "h")): scale = 3_600_000_000
+    default: return nil
+    }
+    let (micro, overflow) = value.multipliedReportingOverflow(by: scale)
+    guard !overflow, micro / 1000 <= longestDurationMs else { return nil }
+    return Duration(microseconds: micro)
   }
 
   /// A duration with a unit, or nil.
@@ -137,14 +184,24 @@ public enum Scalars {
 
   /// A dotted-quad IPv4 address with octets 0..255 and no leading zeros.
   public static func isIPv4(_ text: String) -> Bool {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 4 else { return false }
-    return parts.allSatisfy { p in
-      guard (1...3).contains(p.count), p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-        let v = Int(p), v <= 255
-      else { return false }
-      return !(p.count > 1 && p.first == "0")
+    // Four parts of one to three digits, each at most 255, no leading zero; read on bytes.
+    var dots = 0
+    var digits = 0
+    var value = 0
+    for b in text.utf8 {
+      if b == UInt8(ascii: ".") {
+        guard digits > 0, dots < 3 else { return false }
+        dots += 1
+        digits = 0
+        value = 0
+        continue
+      }
+      guard b >= 0x30, b <= 0x39, digits < 3, digits == 0 || value != 0 else { return false }
+      value = value * 10 + Int(b - 0x30)
+      digits += 1
+      guard value <= 255 else { return false }
     }
+    return dots == 3 && digits > 0
   }
 
   /// A bare IPv6 address (RFC 4291 text form, optionally ending in an IPv4 part).

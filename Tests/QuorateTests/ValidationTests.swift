@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TopologyDiagnostics
 import TopologyEmitters
-import TopologyModel
+
+@testable import TopologyModel
 
 /// Each decoder and validator rule: the code, at the exact place (markers), and the clean case.
 @Suite struct DecoderTests {
@@ -80,6 +81,37 @@ import TopologyModel
     #expect(Scalars.parseDuration("1.0001ms") == .failure(.malformed))
   }
 
+  /// The byte-level reading of the common durations ("60s", "2000ms") gives exactly what the
+  /// general parser gives, on every text of up to four characters from digits, units and a
+  /// point, and on long runs of digits around the 2^31 - 1 ms limit.
+  @Test func theFastDurationPathAgreesWithTheGeneralParser() {
+    let alphabet = Array("019.mshd")
+    var texts: [String] = [""]
+    var frontier: [String] = [""]
+    for _ in 1...4 {
+      frontier = frontier.flatMap { t in alphabet.map { t + String($0) } }
+      texts += frontier
+    }
+    for unit in ["ms", "s", "m", "h"] {
+      for digits in ["2147483647", "2147483648", "2147483", "2148", "596", "597", "35791", "35792"] {
+        texts.append(digits + unit)
+      }
+      texts.append(String(repeating: "9", count: 18) + unit)
+      texts.append(String(repeating: "9", count: 19) + unit)
+      texts.append("000000000000000000000001" + unit)
+    }
+    var fast = 0
+    for text in texts {
+      let general = Scalars.generalDuration(text)
+      if let d = Scalars.wholeDuration(text) {
+        fast += 1
+        #expect(general == .success(d), "\(text)")
+      }
+      #expect(Scalars.parseDuration(text) == general, "\(text)")
+    }
+    #expect(fast > 100)
+  }
+
   /// A duration that fails to decode is not replaced by the default for later rules: `1h` used
   /// to give a warning about the default 60s session before its own error (issue 10).
   @Test func aBrokenSessionTimeoutGivesOneErrorAndNoWarningAboutTheDefault() throws {
@@ -132,6 +164,15 @@ import TopologyModel
     #expect(Scalars.host("::1") == .ipv6)
     #expect(Scalars.host("2001:db8::10.0.0.1") == .ipv6)
     #expect(Scalars.host("zk-b2.bj-b.example.com") == .name)
+    for v4 in ["0.0.0.0", "255.255.255.255", "1.22.133.4", "10.0.0.0"] {
+      #expect(Scalars.isIPv4(v4), "\(v4)")
+    }
+    for notV4 in [
+      "256.1.1.1", "1.2.3.4.5", "1.2.3.", ".1.2.3", "1.2.3.00", "1.2.3.0a", "1234.1.1.1", "1..2.3", "",
+      "1.2.3.4 ", "01.2.3.4",
+    ] {
+      #expect(!Scalars.isIPv4(notV4), "\(notV4)")
+    }
     for bad in [
       "10.0.0.256", "10.1", "[fd00::c2]", "10.0.0.1:2181", "-bad.example", "a..b", "under_score.com",
       "1:2:3:4:5:6:7:8:9", "fd00:::1", "010.0.0.1",
@@ -154,7 +195,9 @@ import TopologyModel
     #expect(Scalars.isName("bj-a"))
     #expect(Scalars.isName("zk_1.prod"))
     #expect(Scalars.isName(String(repeating: "a", count: 63)))
-    for bad in ["", "-a", ".a", "a/b", "a b", "é", String(repeating: "a", count: 64)] {
+    #expect(Scalars.isName("a"))
+    #expect(Scalars.isName("A-9_z."))
+    for bad in ["", "-a", ".a", "_a", "a/b", "a b", "é", "aé", String(repeating: "a", count: 64)] {
       #expect(!Scalars.isName(bad), "\(bad)")
     }
   }
