@@ -64,18 +64,35 @@ public struct TopologyDecoder {
 
   // MARK: Structure
 
+  /// The known pairs of a mapping, looked up by key.
+  ///
+  /// A linear search: a topology's mappings hold a handful of keys each, and hashing every key of
+  /// every app into a dictionary cost more than the comparisons it saved. Keys are unique (the
+  /// reader drops duplicates).
+  struct Fields {
+    var pairs: [YAMLPair] = []
+
+    subscript(key: String) -> YAMLPair? {
+      for pair in pairs {
+        if case .scalar(let k, _) = pair.key.content, k == key { return pair }
+      }
+      return nil
+    }
+  }
+
   /// A mapping's pairs by key, reporting unknown keys (with a suggestion) and non-string keys.
   mutating func fields(
     _ node: YAMLNode, path: @autoclosure () -> String, allowed: [String], what: @autoclosure () -> String
-  ) -> [String: YAMLPair]? {
-    if node.isNull { return [:] }
+  ) -> Fields? {
+    if node.isNull { return Fields() }
     guard case .mapping(let pairs) = node.content else {
       report(
         DiagnosticCatalog.wrongType, "\(what()) must be a mapping, found \(node.kindDescription)",
         node.range, path: path())
       return nil
     }
-    var out: [String: YAMLPair] = [:]
+    var out = Fields()
+    out.pairs.reserveCapacity(pairs.count)
     for pair in pairs {
       guard let key = pair.key.scalar else {
         report(
@@ -98,14 +115,14 @@ public struct TopologyDecoder {
         }
         continue
       }
-      out[key] = pair
+      out.pairs.append(pair)
     }
     return out
   }
 
   /// The value of a required key, reporting it missing at `owner`.
   mutating func required(
-    _ fields: [String: YAMLPair], _ key: String, owner: SourceRange, path: @autoclosure () -> String,
+    _ fields: Fields, _ key: String, owner: SourceRange, path: @autoclosure () -> String,
     what: @autoclosure () -> String
   ) -> YAMLNode? {
     guard let pair = fields[key], !pair.value.isNull else {
@@ -142,9 +159,11 @@ public struct TopologyDecoder {
       "datacenter": FormatKeys.datacenter, "machine": FormatKeys.machine, "ensemble": FormatKeys.ensemble,
       "app": FormatKeys.app,
     ]
+    let keysOfAnEntry = entryKeys[what()] ?? []
     var out: [(Located<String>, YAMLNode)] = []
+    out.reserveCapacity(pairs.count)
     for pair in pairs {
-      if let key = pair.key.scalar, entryKeys[what()]?.contains(key) == true {
+      if let key = pair.key.scalar, keysOfAnEntry.contains(key) {
         let owner = out.last.map { "'\($0.0.value)'" } ?? "the \(what()) it belongs to"
         report(
           DiagnosticCatalog.unknownKey,
@@ -450,7 +469,7 @@ public struct TopologyDecoder {
     }
   }
 
-  mutating func settings(_ f: [String: YAMLPair], path: String) -> ZooKeeperSettings {
+  mutating func settings(_ f: Fields, path: String) -> ZooKeeperSettings {
     var s = ZooKeeperSettings()
     func p(_ k: String) -> String { Self.join(path, k) }
     if let v = f["clientPort"]?.value { s.clientPort = port(v, path: p("clientPort"), what: "clientPort") }

@@ -6,8 +6,8 @@ enum AppReferences: ValidationRule {
     let dcs = c.topology.datacenters.map(\.name.value)
     let ens = c.topology.ensembles.map(\.name.value)
     for a in c.topology.apps {
-      let path = "apps.\(a.name.value)"
-      if let d = a.datacenter, c.datacenters[d.value] == nil {
+      var path: String { "apps.\(a.name.value)" }  // for messages only: built when one is reported
+      if let d = a.datacenter, c.datacenters.index(forKey: d.value) == nil {
         c.report(
           DiagnosticCatalog.unknownDatacenter, "datacenter '\(d.value)' is not declared", d.range,
           path: "\(path).datacenter",
@@ -30,20 +30,21 @@ enum AppReferences: ValidationRule {
           a.registriesRange ?? a.name.range, path: path, help: "list at least one ensemble")
       default: break
       }
-      var seen: [String: Located<String>] = [:]
+      // An app lists a registry or a few: a linear search beats hashing into a dictionary.
+      var seen: [Located<String>] = []
       for r in c.registryNames(a) {
-        if c.ensembles[r.value] == nil {
+        if c.ensembles.index(forKey: r.value) == nil {
           c.report(
             DiagnosticCatalog.unknownEnsemble, "ensemble '\(r.value)' is not declared", r.range,
             path: path,
             help: Scalars.suggestion(for: r.value, among: ens).map { "did you mean '\($0)'?" })
-        } else if let first = seen[r.value] {
+        } else if let first = seen.first(where: { $0.value == r.value }) {
           c.report(
             DiagnosticCatalog.repeatedRegistry,
             "app '\(a.name.value)' lists registry '\(r.value)' twice", r.range, path: path,
             related: [c.related("first listed here", first.range)])
         }
-        if seen[r.value] == nil { seen[r.value] = r }
+        if !seen.contains(where: { $0.value == r.value }) { seen.append(r) }
       }
     }
   }

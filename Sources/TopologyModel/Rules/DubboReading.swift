@@ -6,6 +6,8 @@ import TopologyDiagnostics
 enum DubboReading: ValidationRule {
   /// The characters Dubbo splits a registry address or its parameters at.
   static let addressBreakers: Set<Character> = ["|", ";", "&", "="]
+  /// The same characters as bytes.
+  static let addressBreakerBytes: [UInt8] = Array("|;&=".utf8)
 
   static func check(_ c: inout ValidationContext) {
     var reported: Set<Int> = []  // source offsets already reported, for settings shared by apps
@@ -13,7 +15,7 @@ enum DubboReading: ValidationRule {
       let profile = c.dubboProfile(a)
       let versionAt = a.dubbo?.version ?? c.topology.dubbo.version
       let clientAt = a.dubbo?.zookeeperClient ?? c.topology.dubbo.zookeeperClient
-      let release = profile.version.map { "Dubbo \($0)" } ?? "the newest Dubbo"
+      var release: String { profile.version.map { "Dubbo \($0)" } ?? "the newest Dubbo" }
       if !profile.isShipped, let at = clientAt ?? versionAt.map({ Located(profile.client, $0.range) }) {
         if reported.insert(at.range.start.offset).inserted {
           c.report(
@@ -31,7 +33,7 @@ enum DubboReading: ValidationRule {
       let declared = c.requestedSessionMs(a)
       let asked = profile.requestedSessionMs(declared: declared)
       let registries = c.registryNames(a).compactMap { c.ensembles[$0.value] }
-      let client = "\(release) with \(profile.client.rawValue)"
+      var client: String { "\(release) with \(profile.client.rawValue)" }
       if asked != declared {
         let clamped = registries.map { e -> String in
           let b = c.sessionBoundsMs(e)
@@ -83,7 +85,9 @@ enum DubboReading: ValidationRule {
       used += c.registryNames(a).compactMap { c.ensembles[$0.value]?.chroot }
     }
     for chroot in used {
-      guard let bad = chroot.value.first(where: { addressBreakers.contains($0) }),
+      // The breakers are ASCII: a byte scan finds them without reading characters.
+      guard chroot.value.utf8.contains(where: { addressBreakerBytes.contains($0) }),
+        let bad = chroot.value.first(where: { addressBreakers.contains($0) }),
         reported.insert(chroot.range.start.offset).inserted
       else { continue }
       c.report(

@@ -55,8 +55,9 @@ enum SessionTimeouts: ValidationRule {
     }
     for a in c.topology.apps {
       // A timeout that failed to decode is not "the default": say nothing rather than guess.
-      if failed.contains("apps.\(a.name.value).sessionTimeout")
-        || (a.sessionTimeout == nil && failed.contains("defaults.client.sessionTimeout"))
+      if !failed.isEmpty
+        && (failed.contains("apps.\(a.name.value).sessionTimeout")
+          || (a.sessionTimeout == nil && failed.contains("defaults.client.sessionTimeout")))
       {
         continue
       }
