@@ -61,6 +61,10 @@ public struct AppScenarioOutcome: Sendable {
 /// server of one of its registries, or its own, are listed: the others change nothing.
 public struct AppReport: Sendable {
   public let app: Int
+  /// Apps with the same profile have the same datacenter, registries, connect lists and
+  /// requested session: every outcome, timing and availability below is the same for them, and
+  /// they differ only in name. A view can render that part once per profile.
+  public let profile: Int
   public let name: String
   public let datacenter: String
   /// Outcome per single-datacenter failure of another datacenter, and per isolation.
@@ -124,8 +128,28 @@ public enum Analyzer {
       let local: Bool
     }
     var availability: [AvailabilityKey: (Double?, Double?)] = [:]
+    // Everything below is the same for the apps of one class (the evaluator's): computed for
+    // the first, and given to the others with their own app index in each outcome.
+    var byClass: [Int: AppReport] = [:]
     let apps = t.apps.indices.map { ai -> AppReport in
       let app = t.apps[ai]
+      let profile = evaluator.appClass[ai]
+      if let first = byClass[profile] {
+        func retag(_ list: [AppScenarioOutcome]) -> [AppScenarioOutcome] {
+          list.map {
+            AppScenarioOutcome(
+              datacenter: $0.datacenter, scenario: $0.scenario,
+              outcome: AppOutcome(
+                app: ai, status: $0.outcome.status, activeRegistry: $0.outcome.activeRegistry,
+                registries: $0.outcome.registries),
+              registryEnsembles: $0.registryEnsembles)
+          }
+        }
+        return AppReport(
+          app: ai, profile: profile, name: app.name, datacenter: first.datacenter,
+          failures: retag(first.failures), isolations: retag(first.isolations), sessions: first.sessions,
+          registryAvailability: first.registryAvailability, anyRegistryAvailability: first.anyRegistryAvailability)
+      }
       let key = AvailabilityKey(datacenter: app.datacenter, registries: app.registries, local: app.connect == .local)
       let (preferred, any): (Double?, Double?)
       if let known = availability[key] {
@@ -153,10 +177,12 @@ public enum Analyzer {
         if d != app.datacenter { failures.append(entry(d, isolate: false)) }
         if t.datacenters.count > 1 { isolations.append(entry(d, isolate: true)) }
       }
-      return AppReport(
-        app: ai, name: app.name, datacenter: t.datacenters[app.datacenter].name,
+      let report = AppReport(
+        app: ai, profile: profile, name: app.name, datacenter: t.datacenters[app.datacenter].name,
         failures: failures, isolations: isolations, sessions: sessions, registryAvailability: preferred,
         anyRegistryAvailability: any)
+      byClass[profile] = report
+      return report
     }
     return AnalysisReport(ensembles: ensembles, apps: apps)
   }

@@ -190,6 +190,9 @@ public struct ScenarioEvaluator: Sendable {
   /// lists and requested timeout) form a class, evaluated once per scenario: an estate has
   /// dozens of apps per ensemble and datacenter.
   let classApps: [[Int]]
+  /// Each app's class (an index into the classes), so a caller can compute or render once per
+  /// class what every app of it shares.
+  public let appClass: [Int]
   /// The ensembles with a member in each datacenter, and the classes of apps in each datacenter
   /// and using each ensemble: what a failure there can change.
   let ensemblesIn: [[Int]]
@@ -233,21 +236,26 @@ public struct ScenarioEvaluator: Sendable {
     var classApps: [[Int]] = []
     var classesIn = Array(repeating: [Int](), count: topology.datacenters.count)
     var classesUsing = Array(repeating: [Int](), count: topology.ensembles.count)
+    var appClass: [Int] = []
+    appClass.reserveCapacity(topology.apps.count)
     for (ai, app) in topology.apps.enumerated() {
       let key = ClassKey(
         datacenter: app.datacenter, registries: app.registries, lists: connectLists[ai],
         requestedMs: app.requestedSessionTimeoutMs)
       if let c = classOf[key] {
         classApps[c].append(ai)
+        appClass.append(c)
         continue
       }
       let c = classApps.count
+      appClass.append(c)
       classOf[key] = c
       classApps.append([ai])
       classesIn[app.datacenter].append(c)
       for ei in Set(app.registries) { classesUsing[ei].append(c) }
     }
     self.classApps = classApps
+    self.appClass = appClass
     self.ensemblesIn = ensemblesIn
     self.classesIn = classesIn
     self.classesUsing = classesUsing

@@ -12,8 +12,24 @@ public enum AnalysisRendering {
     .object([
       ("topology", .string(t.name)),
       ("ensembles", .array(r.ensembles.map { ensembleJSON($0, t) })),
-      ("apps", .array(r.apps.map { appJSON($0, t) })),
+      ("apps", .array(appsJSON(r.apps, t))),
     ])
+  }
+
+  /// Every app's object. Apps of one profile share every member but their name: those are
+  /// built once per profile and shared (a JSON value holds them by reference).
+  static func appsJSON(_ apps: [AppReport], _ t: ValidatedTopology) -> [JSONValue] {
+    var shared: [Int: [(String, JSONValue)]] = [:]
+    return apps.map { a in
+      let rest: [(String, JSONValue)]
+      if let known = shared[a.profile] {
+        rest = known
+      } else {
+        rest = appJSONMembers(a, t)
+        shared[a.profile] = rest
+      }
+      return .object([("name", .string(a.name))] + rest)
+    }
   }
 
   static func sets(_ s: [[String]]) -> JSONValue { .array(s.map { .strings($0) }) }
@@ -76,7 +92,8 @@ public enum AnalysisRendering {
     ])
   }
 
-  static func appJSON(_ a: AppReport, _ t: ValidatedTopology) -> JSONValue {
+  /// An app's JSON members after its name.
+  static func appJSONMembers(_ a: AppReport, _ t: ValidatedTopology) -> [(String, JSONValue)] {
     let registries: [JSONValue] = a.sessions.map { ei, n, m in
       let e = t.ensembles[ei]
       return .object([
@@ -102,8 +119,7 @@ public enum AnalysisRendering {
           ])
         })
     }
-    return .object([
-      ("name", .string(a.name)),
+    return [
       ("datacenter", .string(a.datacenter)),
       ("registries", .array(registries)),
       ("registryAvailability", availabilityJSON(a.registryAvailability)),
@@ -115,7 +131,7 @@ public enum AnalysisRendering {
         "losesRegistryWhenIsolated",
         .strings(a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter))
       ),
-    ])
+    ]
   }
 
   static func list(_ items: [String]) -> String {
@@ -174,33 +190,46 @@ public enum AnalysisRendering {
         }
       }
     }
+    // Apps of one profile differ only in name: their lines after the first are written once.
+    var bodies: [Int: String] = [:]
     for a in r.apps {
       let app = t.apps[a.app]
+      out += "\napp '\(a.name)' in '\(a.datacenter)', registries: "
+      if let body = bodies[a.profile] {
+        out += body
+        continue
+      }
+      let body = appBody(a, app, t)
+      bodies[a.profile] = body
+      out += body
+    }
+    return out
+  }
+
+  /// An app's registries and everything after them, for every app of its profile.
+  static func appBody(_ a: AppReport, _ app: App, _ t: ValidatedTopology) -> String {
+    var out = app.registries.map { "'\(t.ensembles[$0].name)'" }.joined(separator: ", ") + "\n"
+    for (ei, n, m) in a.sessions {
+      let e = t.ensembles[ei]
+      out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
+      if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
       out +=
-        "\napp '\(a.name)' in '\(a.datacenter)', registries: "
-        + app.registries.map { "'\(t.ensembles[$0].name)'" }.joined(separator: ", ") + "\n"
-      for (ei, n, m) in a.sessions {
-        let e = t.ensembles[ei]
-        out += "  '\(e.name)': session \(AnalysisLints.fmt(m.negotiatedMs))"
-        if m.negotiatedMs != m.requestedMs { out += " (asked \(AnalysisLints.fmt(m.requestedMs)), clamped)" }
+        ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs)), ping every \(AnalysisLints.fmt(m.pingIntervalMs)), fail-over budget \(AnalysisLints.fmt(m.budgetMs))\n"
+    }
+    if let p = a.registryAvailability {
+      out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
+    }
+    if app.registries.count > 1, let p = a.anyRegistryAvailability {
+      out += "  some registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
+    }
+    for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)]
+    where !items.isEmpty {
+      out += "  \(label):\n"
+      for item in items {
+        let o = item.outcome
+        let risk = o.sessionExpiryRisk ? "; sessions at risk during fail-over" : ""
         out +=
-          ", \(n) servers, connect timeout \(AnalysisLints.fmt(m.connectTimeoutMs)), read timeout \(AnalysisLints.fmt(m.readTimeoutMs)), ping every \(AnalysisLints.fmt(m.pingIntervalMs)), fail-over budget \(AnalysisLints.fmt(m.budgetMs))\n"
-      }
-      if let p = a.registryAvailability {
-        out += "  preferred registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
-      }
-      if app.registries.count > 1, let p = a.anyRegistryAvailability {
-        out += "  some registry usable while '\(a.datacenter)' is up: \(availabilityText(p))\n"
-      }
-      for (label, items) in [("if a datacenter fails", a.failures), ("if a datacenter is cut off", a.isolations)]
-      where !items.isEmpty {
-        out += "  \(label):\n"
-        for item in items {
-          let o = item.outcome
-          let risk = o.sessionExpiryRisk ? "; sessions at risk during fail-over" : ""
-          out +=
-            "    \(item.datacenter): \(o.status.rawValue) (\(AnalysisWording.appReason(o, item.scenario, t, ensemble: item.ensemble)))\(risk)\n"
-        }
+          "    \(item.datacenter): \(o.status.rawValue) (\(AnalysisWording.appReason(o, item.scenario, t, ensemble: item.ensemble)))\(risk)\n"
       }
     }
     return out
