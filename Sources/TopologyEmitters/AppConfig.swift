@@ -186,10 +186,11 @@ public enum AppConfig {
 
   /// Every app file: `apps/<app>/...`.
   public static func files(_ t: ValidatedTopology) -> [EmittedFile] {
-    t.apps.flatMap { app -> [EmittedFile] in
+    var known = ConnectStrings.ServerLists()
+    return t.apps.flatMap { app -> [EmittedFile] in
       let dir = "apps/\(app.name)"
       // The addresses once per app, for all four files.
-      let all = ConnectStrings.addresses(app: app, in: t)
+      let all = ConnectStrings.addresses(app: app, in: t, known: &known)
       return [
         EmittedFile(
           path: "\(dir)/connect-strings.txt", contents: connectStrings(app, t, all),

@@ -33,14 +33,51 @@ public enum ConnectStrings {
 
   /// Every registry of an app, in preference order.
   public static func addresses(app: App, in t: ValidatedTopology) -> [RegistryAddress] {
+    var known = ServerLists()
+    return addresses(app: app, in: t, known: &known)
+  }
+
+  /// Server lists already written out. An app's servers depend only on the ensemble, the app's
+  /// datacenter and its connect mode, which an estate's thousands of apps share a few hundred
+  /// of: a caller that writes every app keeps one of these across them.
+  public struct ServerLists {
+    struct Key: Hashable {
+      let ensemble: Int
+      let datacenter: Int
+      let local: Bool
+    }
+    var lists: [Key: (servers: [String], joined: String)] = [:]
+    var zones: [Int: String?] = [:]
+
+    public init() {}
+  }
+
+  /// ``addresses(app:in:)``, reusing and extending `known`.
+  public static func addresses(app: App, in t: ValidatedTopology, known: inout ServerLists) -> [RegistryAddress] {
     app.registries.map { ei in
       let e = t.ensembles[ei]
-      let members = ConnectList.members(app: app, ensemble: e, in: t)
-      let servers = members.map { hostPort(t.machines[e.members[$0].machine].host, e.members[$0].clientPort) }
+      let key = ServerLists.Key(ensemble: ei, datacenter: app.datacenter, local: app.connect == .local)
+      let servers: [String]
+      let joined: String
+      if let list = known.lists[key] {
+        (servers, joined) = list
+      } else {
+        let members = ConnectList.members(app: app, ensemble: e, in: t)
+        servers = members.map { hostPort(t.machines[e.members[$0].machine].host, e.members[$0].clientPort) }
+        joined = servers.joined(separator: ",")
+        known.lists[key] = (servers, joined)
+      }
+      let ensembleZone: String?
+      if let z = known.zones[ei] {
+        ensembleZone = z
+      } else {
+        ensembleZone = zone(of: e, in: t)
+        known.zones[ei] = .some(ensembleZone)
+      }
       let chroot = app.chroot(for: e)
       // No server (connect: local and no member in the app's datacenter, warning V306): no
       // string at all rather than a bare chroot, which ZooKeeper's client would refuse.
-      let connect = servers.isEmpty ? "" : servers.joined(separator: ",") + (chroot ?? "")
+      let connect = servers.isEmpty ? "" : joined + (chroot ?? "")
       return RegistryAddress(
         ensemble: e.name, connectString: connect,
         dubboAddress: servers.isEmpty
@@ -50,7 +87,7 @@ public enum ConnectStrings {
             profile: app.dubbo),
         servers: servers, chroot: chroot, requestedSessionTimeoutMs: app.requestedSessionTimeoutMs,
         negotiatedSessionTimeoutMs: e.negotiatedSessionTimeout(app.requestedSessionTimeoutMs),
-        local: app.connect == .local, zone: zone(of: e, in: t))
+        local: app.connect == .local, zone: ensembleZone)
     }
   }
 
@@ -84,7 +121,8 @@ public enum ConnectStrings {
 
   /// `connect --format json`.
   public static func json(_ t: ValidatedTopology, apps: [App]) -> JSONValue {
-    .object([
+    var known = ServerLists()
+    return .object([
       (
         "apps",
         .array(
@@ -95,7 +133,7 @@ public enum ConnectStrings {
               (
                 "registries",
                 .array(
-                  addresses(app: app, in: t).map { r in
+                  addresses(app: app, in: t, known: &known).map { r in
                     .object([
                       ("ensemble", .string(r.ensemble)),
                       ("connectString", .string(r.connectString)),
@@ -117,9 +155,10 @@ public enum ConnectStrings {
   /// `connect` as text.
   public static func text(_ t: ValidatedTopology, apps: [App]) -> String {
     var out = ""
+    var known = ServerLists()
     for app in apps {
       out += "app '\(app.name)' (\(t.datacenters[app.datacenter].name))\n"
-      for (i, r) in addresses(app: app, in: t).enumerated() {
+      for (i, r) in addresses(app: app, in: t, known: &known).enumerated() {
         let role = app.registries.count > 1 ? (i == 0 ? " (preferred)" : " (fallback \(i))") : ""
         out += "  registry '\(r.ensemble)'\(role)\n"
         if r.servers.isEmpty {

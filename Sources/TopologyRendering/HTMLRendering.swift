@@ -122,9 +122,10 @@ public enum HTMLRendering {
     }
 
     out += "<h2>Connect strings and Dubbo addresses</h2>\n"
+    var known = ConnectStrings.ServerLists()
     for app in t.apps {
       out += "<h3>\(h("\(app.name) (\(t.datacenters[app.datacenter].name))"))</h3>\n"
-      for r in ConnectStrings.addresses(app: app, in: t) {
+      for r in ConnectStrings.addresses(app: app, in: t, known: &known) {
         out += "<p>registry <code>\(h(r.ensemble))</code></p>\n"
         out +=
           r.servers.isEmpty

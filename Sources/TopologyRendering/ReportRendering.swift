@@ -345,9 +345,10 @@ public enum ReportRendering {
 
     heading("Connect strings")
     if markdown {
+      var known = ConnectStrings.ServerLists()
       for app in t.apps {
         out += "### \(app.name)\n\n"
-        for r in ConnectStrings.addresses(app: app, in: t) {
+        for r in ConnectStrings.addresses(app: app, in: t, known: &known) {
           out +=
             "- registry `\(r.ensemble)`\n  - connect string: `\(r.connectString)`\n  - Dubbo address: `\(r.dubboAddress)`\n"
         }
