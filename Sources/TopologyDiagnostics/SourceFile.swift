@@ -2,19 +2,35 @@
 ///
 /// `line` and `column` are 1-based; `column` counts Unicode scalars (characters as libyaml counts
 /// them, so `é` is one column). `offset` is the 0-based UTF-8 byte offset.
+///
+/// Every decoded value carries two of these, so they are kept in 32 bits each (12 bytes, not
+/// 24): the largest file quorate reads (`--max-file-size`, at most 10^9 bytes) fits.
 public struct SourceLocation: Sendable, Hashable, Comparable {
+  private var storedLine: UInt32
+  private var storedColumn: UInt32
+  private var storedOffset: UInt32
+
   /// The 1-based line number.
-  public var line: Int
+  public var line: Int {
+    get { Int(storedLine) }
+    set { storedLine = UInt32(clamping: newValue) }
+  }
   /// The 1-based column, counted in Unicode scalars.
-  public var column: Int
+  public var column: Int {
+    get { Int(storedColumn) }
+    set { storedColumn = UInt32(clamping: newValue) }
+  }
   /// The 0-based UTF-8 byte offset into the file.
-  public var offset: Int
+  public var offset: Int {
+    get { Int(storedOffset) }
+    set { storedOffset = UInt32(clamping: newValue) }
+  }
 
   /// Creates a location.
   public init(line: Int, column: Int, offset: Int) {
-    self.line = line
-    self.column = column
-    self.offset = offset
+    self.storedLine = UInt32(clamping: line)
+    self.storedColumn = UInt32(clamping: column)
+    self.storedOffset = UInt32(clamping: offset)
   }
 
   public static func < (lhs: Self, rhs: Self) -> Bool {

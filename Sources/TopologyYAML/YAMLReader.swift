@@ -37,13 +37,15 @@ public enum YAMLReader {
   public static func read(
     _ file: SourceFile, limits: YAMLLimits = .default
   ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
-    if file.bytes.count > limits.maxBytes {
+    // Locations keep byte offsets in 32 bits: no limit goes past that.
+    let maxBytes = min(limits.maxBytes, Int(UInt32.max))
+    if file.bytes.count > maxBytes {
       return (
         nil,
         [
           Diagnostic(
             DiagnosticCatalog.fileTooLarge,
-            message: "file is larger than the limit of \(limits.maxBytes) bytes",
+            message: "file is larger than the limit of \(maxBytes) bytes",
             file: file.path, range: .fileStart,
             help: "raise the limit with --max-file-size if the file is meant to be this large")
         ]

@@ -128,8 +128,8 @@ struct LimitOptions: ParsableArguments {
   var maxDiagnostics: Int = TopologyLimits.default.maxDiagnostics
 
   func validate() throws {
-    guard (1...(1 << 32)).contains(maxFileSize) else {
-      throw ValidationError("--max-file-size must be from 1 to 4294967296 bytes")
+    guard (1...Int(UInt32.max)).contains(maxFileSize) else {
+      throw ValidationError("--max-file-size must be from 1 to 4294967295 bytes")
     }
     guard (1...10_000).contains(maxDepth) else { throw ValidationError("--max-depth must be from 1 to 10000") }
     guard (1...1_000_000_000).contains(maxNodes) else {

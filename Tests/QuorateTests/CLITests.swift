@@ -169,7 +169,10 @@ import TopologyDiagnostics
     #expect(nodes.stdout.contains("--max-nodes"))
     let depth = try quorate("check", "topologies/payments-prod.yaml", "--max-depth", "3")
     #expect(depth.stdout.contains("error[Y008]: collections nest more than 3 levels deep"), "\(depth.stdout)")
-    for bad in [["--max-file-size", "0"], ["--max-depth", "-1"], ["--max-nodes", "99999999999999"]] {
+    for bad in [
+      ["--max-file-size", "0"], ["--max-file-size", "4294967296"], ["--max-depth", "-1"],
+      ["--max-nodes", "99999999999999"],
+    ] {
       let r = try quorate(["check", "topologies/payments-prod.yaml"] + bad)
       #expect(r.status == 2, "\(bad)")
     }
