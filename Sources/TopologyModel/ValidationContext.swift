@@ -16,6 +16,9 @@ struct ValidationContext {
   var datacenters: [String: DatacenterSpec] = [:]
   /// Ensembles by name.
   var ensembles: [String: EnsembleSpec] = [:]
+  /// Positions in `topology.ensembles` by name (the same entries as `ensembles`), for per-app
+  /// rules that read one field of an ensemble and should not copy all of it.
+  var ensembleIndex: [String: Int] = [:]
 
   init(_ topology: Topology) {
     self.topology = topology
@@ -23,7 +26,10 @@ struct ValidationContext {
       datacenters[dc.name.value] = dc
       for m in dc.machines where machines[m.name.value] == nil { machines[m.name.value] = m }
     }
-    for e in topology.ensembles { ensembles[e.name.value] = e }
+    for (i, e) in topology.ensembles.enumerated() {
+      ensembles[e.name.value] = e
+      ensembleIndex[e.name.value] = i
+    }
   }
 
   var file: String { topology.file }

@@ -51,8 +51,11 @@ public enum Validator {
     for (i, d) in datacenters.enumerated() { dcIndex[d.name] = i }
     let apps = t.apps.compactMap { a -> App? in
       guard let dc = a.datacenter.flatMap({ dcIndex[$0.value] }) else { return nil }
-      var seen: Set<Int> = []
-      let regs = c.registryNames(a).compactMap { ensembleIndex[$0.value] }.filter { seen.insert($0).inserted }
+      // A registry or a few, each once: a linear search, no set per app.
+      var regs: [Int] = []
+      for r in c.registryNames(a) {
+        if let i = ensembleIndex[r.value], !regs.contains(i) { regs.append(i) }
+      }
       var chroot: String?? = nil
       if let own = a.chroot { chroot = .some(own.value == "/" ? nil : own.value) }
       let dubbo = c.dubboProfile(a)

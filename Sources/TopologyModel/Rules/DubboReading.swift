@@ -82,7 +82,8 @@ enum DubboReading: ValidationRule {
     if let own = a.chroot {
       used.append(own)
     } else {
-      used += c.registryNames(a).compactMap { c.ensembles[$0.value]?.chroot }
+      used += c.registryNames(a).compactMap { r in c.ensembleIndex[r.value].flatMap { c.topology.ensembles[$0].chroot }
+      }
     }
     for chroot in used {
       // The breakers are ASCII: a byte scan finds them without reading characters.

@@ -53,6 +53,10 @@ enum SessionTimeouts: ValidationRule {
           place, path: "ensembles.\(e.name.value)")
       }
     }
+    // Each ensemble's bounds, and whether they can be trusted, once: apps only look them up.
+    let ensembles = c.topology.ensembles
+    let bounds = ensembles.map { c.sessionBoundsMs($0) }
+    let trusted = ensembles.map { !undecodable($0) }
     for a in c.topology.apps {
       // A timeout that failed to decode is not "the default": say nothing rather than guess.
       if !failed.isEmpty
@@ -66,11 +70,12 @@ enum SessionTimeouts: ValidationRule {
       // the servers clamp it.
       if c.dubboProfile(a).requestedSessionMs(declared: requested) != requested { continue }
       for r in c.registryNames(a) {
-        guard let e = c.ensembles[r.value], !undecodable(e) else { continue }
-        let b = c.sessionBoundsMs(e)
+        guard let ei = c.ensembleIndex[r.value], trusted[ei] else { continue }
+        let b = bounds[ei]
         guard b.min <= b.max else { continue }
         let t = min(max(requested, b.min), b.max)
         guard t != requested else { continue }
+        let e = ensembles[ei]
         let req = Duration.format(milliseconds: Double(requested))
         let got = Duration.format(milliseconds: Double(t))
         let source =
