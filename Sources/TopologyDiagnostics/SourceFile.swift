@@ -72,6 +72,9 @@ public struct SourceFile: Sendable {
   public let lineStarts: [Int]
   /// Byte offsets at which each line's text ends (before its line break).
   public let lineEnds: [Int]
+  /// Whether every byte is ASCII: then a column is a byte count, and a location is found
+  /// without walking the line.
+  public let isASCII: Bool
 
   /// Creates a source file from raw bytes.
   public init(path: String, bytes: [UInt8]) {
@@ -83,8 +86,10 @@ public struct SourceFile: Sendable {
     var ends: [Int] = []
     var i = 0
     let n = body.count
+    var high: UInt8 = 0
     while i < n {
       let b = body[i]
+      high |= b
       var breakLength = 0
       if b == 0x0A {
         breakLength = 1
@@ -108,6 +113,8 @@ public struct SourceFile: Sendable {
     ends.append(n)
     self.lineStarts = starts
     self.lineEnds = ends
+    // Every byte went into `high` but the tail of a multi-byte line break, whose lead byte did.
+    self.isASCII = high < 0x80
   }
 
   /// Creates a source file from text.
@@ -146,6 +153,7 @@ public struct SourceFile: Sendable {
     }
     var i = lineStarts[line - 1]
     let end = lineEnds[line - 1]
+    if isASCII { return SourceLocation(line: line, column: column, offset: min(i + max(column - 1, 0), end)) }
     var remaining = column - 1
     while remaining > 0, i < end {
       i += 1

@@ -83,6 +83,7 @@ private struct MarkConverter {
   mutating func location(_ mark: yaml_mark_t) -> SourceLocation {
     let l = Int(mark.line) + 1
     let c = Int(mark.column) + 1
+    if file.isASCII { return file.location(line: l, column: c) }
     if l == line, c >= column {
       var i = offset
       var remaining = c - column

@@ -20,6 +20,25 @@ import TopologyYAML
     #expect(back.offset == 6)
   }
 
+  /// Every offset maps to a line and column and back, in ASCII files (where a column is found
+  /// without walking the line) as in others, and past a line's end a column stops at the break.
+  @Test func locationsRoundTripWithAndWithoutTheASCIIShortcut() {
+    let ascii = SourceFile(path: "x", text: "a: 1\r\nbb: [x, y]\rccc:\n\n  - d\n")
+    let mixed = SourceFile(path: "x", text: "a: é\r\nbb: [x, \u{2028}y]\u{85}ccc:\n\n  - d\n")
+    #expect(ascii.isASCII)
+    #expect(!mixed.isASCII)
+    #expect(!SourceFile(path: "x", text: "a\u{2028}b").isASCII)
+    for f in [ascii, mixed] {
+      for offset in 0...f.bytes.count where offset == f.bytes.count || f.bytes[offset] & 0xC0 != 0x80 {
+        let loc = f.location(ofByteOffset: offset)
+        let lineEnd = f.lineEnds[loc.line - 1]
+        guard offset <= lineEnd else { continue }  // inside a line break
+        #expect(f.location(line: loc.line, column: loc.column).offset == offset, "\(offset)")
+      }
+      #expect(f.location(line: 1, column: 99).offset == f.lineEnds[0])
+    }
+  }
+
   @Test func byteOrderMarkIsDropped() {
     let f = SourceFile(path: "x", bytes: [0xEF, 0xBB, 0xBF] + Array("a: 1".utf8))
     #expect(f.lineText(1) == "a: 1")
