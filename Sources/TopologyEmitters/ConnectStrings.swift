@@ -154,7 +154,13 @@ public enum ConnectStrings {
 
   /// `connect` as text.
   public static func text(_ t: ValidatedTopology, apps: [App]) -> String {
-    var out = ""
+    let out = TextOutput()
+    text(t, apps: apps, into: out)
+    return out.finish()
+  }
+
+  /// `connect` as text, written to `out` as it is made.
+  public static func text(_ t: ValidatedTopology, apps: [App], into out: TextOutput) {
     var known = ServerLists()
     for app in apps {
       out += "app '\(app.name)' (\(t.datacenters[app.datacenter].name))\n"
@@ -173,6 +179,5 @@ public enum ConnectStrings {
     if !apps.isEmpty {
       out += "\nThe ZooKeeper client shuffles its server list once, so the order above is not a preference.\n"
     }
-    return out
   }
 }

@@ -144,16 +144,32 @@ public enum AnalysisRendering {
 
   /// `analyze` as text.
   public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
-    "Topology '\(t.name)': \(AnalysisWording.count(t.datacenters.count, "datacenter")), \(AnalysisWording.count(t.machines.count, "machine")), \(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n"
-      + analyzeBody(r, t)
+    let out = TextOutput()
+    analyzeText(r, t, into: out)
+    return out.finish()
   }
 
-  /// `analyze`'s text after its first line: a blank line, then every ensemble and app.
-  static func analyzeBody(_ r: AnalysisReport, _ t: ValidatedTopology) -> String {
-    var out = ""
+  /// `analyze` as text, written to `out` as it is made.
+  public static func analyzeText(_ r: AnalysisReport, _ t: ValidatedTopology, into out: TextOutput) {
+    out +=
+      "Topology '\(t.name)': \(AnalysisWording.count(t.datacenters.count, "datacenter")), \(AnalysisWording.count(t.machines.count, "machine")), \(AnalysisWording.count(t.ensembles.count, "ensemble")), \(AnalysisWording.count(t.apps.count, "app"))\n"
+    analyzeBody(r, t, into: out)
+  }
+
+  /// `analyze`'s text after its first line: every ensemble and app, each after a blank line
+  /// (but the first, without `leadingBlankLine`).
+  static func analyzeBody(
+    _ r: AnalysisReport, _ t: ValidatedTopology, into out: TextOutput, leadingBlankLine: Bool = true
+  ) {
+    var blank = leadingBlankLine
+    func section() {
+      if blank { out += "\n" }
+      blank = true
+    }
     for e in r.ensembles {
+      section()
       out +=
-        "\nensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(AnalysisWording.count(e.voters, "voter")), \(AnalysisWording.count(e.observers, "observer")))\n"
+        "ensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(AnalysisWording.count(e.voters, "voter")), \(AnalysisWording.count(e.observers, "observer")))\n"
       out +=
         "  placement:       "
         + e.placement.map {
@@ -194,7 +210,8 @@ public enum AnalysisRendering {
     var bodies: [Int: String] = [:]
     for a in r.apps {
       let app = t.apps[a.app]
-      out += "\napp '\(a.name)' in '\(a.datacenter)', registries: "
+      section()
+      out += "app '\(a.name)' in '\(a.datacenter)', registries: "
       if let body = bodies[a.profile] {
         out += body
         continue
@@ -203,7 +220,6 @@ public enum AnalysisRendering {
       bodies[a.profile] = body
       out += body
     }
-    return out
   }
 
   /// An app's registries and everything after them, for every app of its profile.

@@ -263,10 +263,18 @@ public enum ReportRendering {
   public static func report(
     _ t: ValidatedTopology, diagnostics: [Diagnostic], markdown: Bool
   ) -> String {
+    let out = TextOutput()
+    report(t, diagnostics: diagnostics, markdown: markdown, into: out)
+    return out.finish()
+  }
+
+  /// The whole report, written to `out` as it is made.
+  public static func report(
+    _ t: ValidatedTopology, diagnostics: [Diagnostic], markdown: Bool, into out: TextOutput
+  ) {
     let evaluator = ScenarioEvaluator(t)
     let analysis = Analyzer.analyze(t, evaluator: evaluator)
     let comparisons = Comparison.compare(t, evaluator: evaluator)
-    var out = ""
     func heading(_ text: String, level: Int = 2) {
       if markdown {
         out += String(repeating: "#", count: level) + " \(text)\n\n"
@@ -324,8 +332,8 @@ public enum ReportRendering {
       out += "\n"
     } else {
       // analyze's text without its title line and the blank line after it.
-      let body = AnalysisRendering.analyzeBody(analysis, t)
-      out += (body.hasPrefix("\n") ? String(body.utf8.dropFirst())! : body) + "\n"
+      AnalysisRendering.analyzeBody(analysis, t, into: out, leadingBlankLine: false)
+      out += "\n"
     }
 
     heading("Shared or independent, per site")
@@ -358,8 +366,7 @@ public enum ReportRendering {
         out += "The ZooKeeper client shuffles its server list once, so the order is not a preference.\n"
       }
     } else {
-      out += ConnectStrings.text(t, apps: t.apps)
+      ConnectStrings.text(t, apps: t.apps, into: out)
     }
-    return out
   }
 }

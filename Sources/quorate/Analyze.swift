@@ -20,7 +20,7 @@ extension Quorate {
 
     func run() throws {
       try input.run(
-        text: { AnalysisRendering.analyzeText(Analyzer.analyze($0), $0) },
+        text: { t, output in AnalysisRendering.analyzeText(Analyzer.analyze(t), t, into: output) },
         json: { AnalysisRendering.analyzeJSON(Analyzer.analyze($0), $0) })
     }
   }

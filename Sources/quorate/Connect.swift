@@ -39,7 +39,7 @@ extension Quorate {
         apps = [a]
       }
       switch format {
-      case .text: out(ConnectStrings.text(t, apps: apps))
+      case .text: streamOut { ConnectStrings.text(t, apps: apps, into: $0) }
       case .json: out(ConnectStrings.json(t, apps: apps).rendered(pretty: prettyJSON) + "\n")
       }
     }

@@ -44,7 +44,7 @@ extension Quorate {
         out(HTMLRendering.report(t, diagnostics: diagnostics))
         return
       }
-      out(ReportRendering.report(t, diagnostics: diagnostics, markdown: format == .markdown))
+      streamOut { ReportRendering.report(t, diagnostics: diagnostics, markdown: format == .markdown, into: $0) }
     }
   }
 }

@@ -55,6 +55,14 @@ func out(_ text: String) {
   exit(2)
 }
 
+/// Runs a view that writes its text in pieces, each piece going to standard output (through
+/// ``out(_:)``) as soon as it is large enough: a long report is never held whole.
+func streamOut(_ view: (TextOutput) -> Void) {
+  let output = TextOutput(sink: out)
+  view(output)
+  output.finish()
+}
+
 /// Writes text to standard error; a failure there cannot be reported anywhere, so it is ignored.
 func err(_ text: String) {
   _ = writeAll(2, text)
@@ -236,9 +244,14 @@ struct FileAndFormat: ParsableArguments {
 
   /// Loads the file and prints the text or the JSON the caller renders.
   func run(text: (ValidatedTopology) -> String, json: (ValidatedTopology) -> JSONValue) throws {
+    try run(text: { t, output in output += text(t) }, json: json)
+  }
+
+  /// Runs with text written to standard output as the view makes it.
+  func run(text: (ValidatedTopology, TextOutput) -> Void, json: (ValidatedTopology) -> JSONValue) throws {
     let (_, t) = try loadValidated(file, json: format == .json)
     switch format {
-    case .text: out(text(t))
+    case .text: streamOut { text(t, $0) }
     case .json: out(json(t).rendered(pretty: prettyJSON) + "\n")
     }
   }

@@ -1,5 +1,10 @@
 import Foundation
 import Testing
+import TopologyAnalysis
+import TopologyDiagnostics
+import TopologyEmitters
+import TopologyModel
+import TopologyRendering
 
 /// Golden files for the text of `analyze`, `compare`, `what-if`, `matrix` and `plan` (issue 8).
 /// They were read before they were accepted; `RECORD_GOLDEN=1` re-records them and fails the run.
@@ -31,5 +36,46 @@ import Testing
       return
     }
     #expect(r.stdout == (try String(contentsOf: golden, encoding: .utf8)), "RECORD_GOLDEN=1 re-records \(name)")
+  }
+}
+
+/// Views that write their text in pieces (analyze, report, connect) give exactly the text they
+/// give whole, whatever the size of the pieces: no piece is lost, repeated or split badly.
+@Suite struct TextOutputTests {
+  @Test func piecesJoinToTheWholeText() throws {
+    var pieces: [String] = []
+    let out = TextOutput(threshold: 5) { pieces.append($0) }
+    for word in ["a", "bc", "defgh", "", "ijklmnop", "q"] { out += word }
+    #expect(out.finish() == "")
+    #expect(pieces == ["abcdefgh", "ijklmnop", "q"])
+    #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= 5 })
+    let whole = TextOutput()
+    whole += "x"
+    whole += "y"
+    #expect(whole.finish() == "xy")
+  }
+
+  @Test(arguments: ConsistencyTests.topologies)
+  func streamedViewsEqualTheirWholeText(file: String) throws {
+    let source = try SourceFile(
+      path: file, bytes: Array(Data(contentsOf: packageRoot.appendingPathComponent("topologies/\(file)"))))
+    let loaded = TopologyLoader.load(source)
+    let t = try #require(loaded.topology)
+    func streamed(_ view: (TextOutput) -> Void) -> String {
+      var text = ""
+      let out = TextOutput(threshold: 64) { text += $0 }
+      view(out)
+      out.finish()
+      return text
+    }
+    for markdown in [false, true] {
+      let whole = ReportRendering.report(t, diagnostics: loaded.diagnostics, markdown: markdown)
+      #expect(!whole.isEmpty)
+      #expect(
+        streamed { ReportRendering.report(t, diagnostics: loaded.diagnostics, markdown: markdown, into: $0) } == whole)
+    }
+    let r = Analyzer.analyze(t)
+    #expect(streamed { AnalysisRendering.analyzeText(r, t, into: $0) } == AnalysisRendering.analyzeText(r, t))
+    #expect(streamed { ConnectStrings.text(t, apps: t.apps, into: $0) } == ConnectStrings.text(t, apps: t.apps))
   }
 }
