@@ -37,9 +37,10 @@ public enum ConnectStrings {
     return addresses(app: app, in: t, known: &known)
   }
 
-  /// Server lists already written out. An app's servers depend only on the ensemble, the app's
-  /// datacenter and its connect mode, which an estate's thousands of apps share a few hundred
-  /// of: a caller that writes every app keeps one of these across them.
+  /// Server lists and addresses already written out. An app's servers depend only on the
+  /// ensemble, the app's datacenter and its connect mode, and its addresses on those and its
+  /// chroot, session and Dubbo: an estate's thousands of apps share a few hundred of them, so a
+  /// caller that writes every app keeps one of these across them.
   public struct ServerLists {
     struct Key: Hashable {
       let ensemble: Int
@@ -48,6 +49,15 @@ public enum ConnectStrings {
     }
     var lists: [Key: (servers: [String], joined: String)] = [:]
     var zones: [Int: String?] = [:]
+    /// Whole addresses: the server list with what else goes into the strings.
+    struct AddressKey: Hashable {
+      let servers: Key
+      let chroot: String?
+      let declaredMs: Int
+      let requestedMs: Int
+      let profile: DubboProfile
+    }
+    var addresses: [AddressKey: RegistryAddress] = [:]
 
     public init() {}
   }
@@ -57,6 +67,11 @@ public enum ConnectStrings {
     app.registries.map { ei in
       let e = t.ensembles[ei]
       let key = ServerLists.Key(ensemble: ei, datacenter: app.datacenter, local: app.connect == .local)
+      let chroot = app.chroot(for: e)
+      let addressKey = ServerLists.AddressKey(
+        servers: key, chroot: chroot, declaredMs: app.declaredSessionTimeoutMs,
+        requestedMs: app.requestedSessionTimeoutMs, profile: app.dubbo)
+      if let cached = known.addresses[addressKey] { return cached }
       let servers: [String]
       let joined: String
       if let list = known.lists[key] {
@@ -74,11 +89,10 @@ public enum ConnectStrings {
         ensembleZone = zone(of: e, in: t)
         known.zones[ei] = .some(ensembleZone)
       }
-      let chroot = app.chroot(for: e)
       // No server (connect: local and no member in the app's datacenter, warning V306): no
       // string at all rather than a bare chroot, which ZooKeeper's client would refuse.
       let connect = servers.isEmpty ? "" : joined + (chroot ?? "")
-      return RegistryAddress(
+      let address = RegistryAddress(
         ensemble: e.name, connectString: connect,
         dubboAddress: servers.isEmpty
           ? ""
@@ -88,6 +102,8 @@ public enum ConnectStrings {
         servers: servers, chroot: chroot, requestedSessionTimeoutMs: app.requestedSessionTimeoutMs,
         negotiatedSessionTimeoutMs: e.negotiatedSessionTimeout(app.requestedSessionTimeoutMs),
         local: app.connect == .local, zone: ensembleZone)
+      known.addresses[addressKey] = address
+      return address
     }
   }
 

@@ -41,7 +41,7 @@ public enum DubboZookeeperClient: String, Sendable, CaseIterable {
 /// What one Dubbo release and ZooKeeper client read from a registry address, and what they do
 /// on their own. Facts from Dubbo's and Curator's code (see `docs/outputs.md` for the table and
 /// where each comes from).
-public struct DubboProfile: Sendable, Equatable {
+public struct DubboProfile: Sendable, Hashable {
   /// The release, nil when the topology does not say (the address is written for the newest).
   public let version: DubboVersion?
   /// The client, as written or the release's default.
