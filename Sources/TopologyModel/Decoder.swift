@@ -393,6 +393,9 @@ public struct TopologyDecoder {
     if let v = f["defaults"]?.value { defaults(v, into: &t) }
     if let v = required(f, "datacenters", owner: top, path: "", what: "the topology") {
       let entries = namedEntries(v, path: "datacenters", what: "datacenter")
+      // Exactly as many as declared (up to the limit): growing by doubling held two copies
+      // and up to twice the room at the peak.
+      t.datacenters.reserveCapacity(min(entries.count, limits.maxDatacenters))
       for (i, (n, value)) in entries.enumerated() {
         guard
           within(
@@ -411,6 +414,7 @@ public struct TopologyDecoder {
     }
     if let v = required(f, "ensembles", owner: top, path: "", what: "the topology") {
       let entries = namedEntries(v, path: "ensembles", what: "ensemble")
+      t.ensembles.reserveCapacity(min(entries.count, limits.maxEnsembles))
       for (i, (n, value)) in entries.enumerated() {
         guard
           within(
@@ -422,7 +426,9 @@ public struct TopologyDecoder {
       atLeastOne(entries.count, v, key: "ensembles", what: "ensemble")
     }
     if let v = f["apps"]?.value {
-      for (i, (n, value)) in namedEntries(v, path: "apps", what: "app").enumerated() {
+      let entries = namedEntries(v, path: "apps", what: "app")
+      t.apps.reserveCapacity(min(entries.count, limits.maxApps))
+      for (i, (n, value)) in entries.enumerated() {
         guard within(i + 1, limit: limits.maxApps, what: "apps", flag: "--max-apps", at: n, path: "apps") else {
           return t
         }
@@ -509,7 +515,9 @@ public struct TopologyDecoder {
     if let v = f["region"]?.value { dc.region = text(v, path: "\(path).region", what: "region")?.value }
     if let v = f["availability"]?.value { dc.availability = availability(v, path: "\(path).availability") }
     if let v = f["machines"]?.value {
-      for (m, value) in namedEntries(v, path: "\(path).machines", what: "machine") {
+      let entries = namedEntries(v, path: "\(path).machines", what: "machine")
+      dc.machines.reserveCapacity(min(entries.count, limits.maxMachines))
+      for (m, value) in entries {
         machineCount += 1
         guard
           within(
