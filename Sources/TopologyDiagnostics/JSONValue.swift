@@ -15,55 +15,85 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// The value as JSON text; `pretty` indents by two spaces. No trailing newline.
   public func rendered(pretty: Bool = true) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(4096)
-    write(into: &out, indent: pretty ? 0 : nil)
-    return String(decoding: out, as: UTF8.self)
+    var writer = Writer(pretty: pretty, threshold: .max, sink: nil)
+    writer.out.reserveCapacity(4096)
+    writer.write(self, indent: 0)
+    return String(decoding: writer.out, as: UTF8.self)
   }
 
-  /// Appends the value as UTF-8 bytes: a byte buffer, never one Unicode scalar at a time (an
-  /// estate's analysis is about a hundred megabytes of JSON).
-  private func write(into out: inout [UInt8], indent: Int?) {
-    switch self {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .int(let i): out.append(contentsOf: String(i).utf8)
-    case .double(let d):
-      if d.isFinite {
-        out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)").utf8)
-      } else {
-        out.append(contentsOf: "null".utf8)
+  /// Writes the value as JSON text and a newline to `sink`, in pieces of at least `threshold`
+  /// bytes (the last may be shorter), so that a hundred megabytes of JSON is never held whole.
+  public func write(pretty: Bool, threshold: Int = 1 << 18, to sink: @escaping ([UInt8]) -> Void) {
+    var writer = Writer(pretty: pretty, threshold: max(1, threshold), sink: sink)
+    writer.write(self, indent: 0)
+    writer.out.append(UInt8(ascii: "\n"))
+    writer.flush()
+  }
+
+  /// Appends values as UTF-8 bytes: a byte buffer, never one Unicode scalar at a time, passed on
+  /// whenever it passes the threshold.
+  struct Writer {
+    let pretty: Bool
+    let threshold: Int
+    let sink: (([UInt8]) -> Void)?
+    var out: [UInt8] = []
+
+    init(pretty: Bool, threshold: Int, sink: (([UInt8]) -> Void)?) {
+      self.pretty = pretty
+      self.threshold = threshold
+      self.sink = sink
+    }
+
+    mutating func flush() {
+      guard let sink, !out.isEmpty else { return }
+      sink(out)
+      out.removeAll(keepingCapacity: true)
+    }
+
+    mutating func write(_ value: JSONValue, indent: Int) {
+      switch value {
+      case .null: out.append(contentsOf: "null".utf8)
+      case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+      case .int(let i): out.append(contentsOf: String(i).utf8)
+      case .double(let d):
+        if d.isFinite {
+          out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)").utf8)
+        } else {
+          out.append(contentsOf: "null".utf8)
+        }
+      case .string(let s): JSONValue.quote(s, into: &out)
+      case .array(let items):
+        if items.isEmpty {
+          out.append(contentsOf: "[]".utf8)
+          return
+        }
+        out.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+          if i > 0 { out.append(UInt8(ascii: ",")) }
+          if pretty { JSONValue.newline(&out, indent + 1) }
+          write(item, indent: indent + 1)
+          if out.count >= threshold { flush() }
+        }
+        if pretty { JSONValue.newline(&out, indent) }
+        out.append(UInt8(ascii: "]"))
+      case .object(let pairs):
+        if pairs.isEmpty {
+          out.append(contentsOf: "{}".utf8)
+          return
+        }
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in pairs.enumerated() {
+          if i > 0 { out.append(UInt8(ascii: ",")) }
+          if pretty { JSONValue.newline(&out, indent + 1) }
+          JSONValue.quote(key, into: &out)
+          out.append(UInt8(ascii: ":"))
+          if pretty { out.append(UInt8(ascii: " ")) }
+          write(value, indent: indent + 1)
+          if out.count >= threshold { flush() }
+        }
+        if pretty { JSONValue.newline(&out, indent) }
+        out.append(UInt8(ascii: "}"))
       }
-    case .string(let s): JSONValue.quote(s, into: &out)
-    case .array(let items):
-      if items.isEmpty {
-        out.append(contentsOf: "[]".utf8)
-        return
-      }
-      out.append(UInt8(ascii: "["))
-      for (i, item) in items.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        if let indent { JSONValue.newline(&out, indent + 1) }
-        item.write(into: &out, indent: indent.map { $0 + 1 })
-      }
-      if let indent { JSONValue.newline(&out, indent) }
-      out.append(UInt8(ascii: "]"))
-    case .object(let pairs):
-      if pairs.isEmpty {
-        out.append(contentsOf: "{}".utf8)
-        return
-      }
-      out.append(UInt8(ascii: "{"))
-      for (i, (key, value)) in pairs.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        if let indent { JSONValue.newline(&out, indent + 1) }
-        JSONValue.quote(key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        if indent != nil { out.append(UInt8(ascii: " ")) }
-        value.write(into: &out, indent: indent.map { $0 + 1 })
-      }
-      if let indent { JSONValue.newline(&out, indent) }
-      out.append(UInt8(ascii: "}"))
     }
   }
 

@@ -40,7 +40,7 @@ extension Quorate {
       }
       switch format {
       case .text: streamOut { ConnectStrings.text(t, apps: apps, into: $0) }
-      case .json: out(ConnectStrings.json(t, apps: apps).rendered(pretty: prettyJSON) + "\n")
+      case .json: outJSON(ConnectStrings.json(t, apps: apps))
       }
     }
   }

@@ -142,7 +142,7 @@ extension Quorate {
     /// Prints what the plan did (or, with --check, would do).
     private func report(_ plan: OutputPlan) {
       switch format {
-      case .json: out(EmitRendering.json(plan, folder: output, check: check).rendered(pretty: prettyJSON) + "\n")
+      case .json: outJSON(EmitRendering.json(plan, folder: output, check: check))
       case .text: out(check ? plan.checkReport() : plan.summary(folder: output))
       }
     }

@@ -58,7 +58,7 @@ extension Quorate {
         throw fail("unknown diagnostic code '\(code ?? "")'; known codes: \(known)")
       }
       if format == .json {
-        out(Self.json(e).rendered(pretty: prettyJSON) + "\n")
+        outJSON(Self.json(e))
         return
       }
       out("\(e.code): \(e.title) (\(e.severity.rawValue))\n\n\(e.explanation)\n\nFix: \(e.fix).\n")

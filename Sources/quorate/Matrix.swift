@@ -59,7 +59,7 @@ extension Quorate {
         out(r.text)
         failing = r.failing
       case .json:
-        out(MatrixRendering.json(rows, t).rendered(pretty: prettyJSON) + "\n")
+        outJSON(MatrixRendering.json(rows, t))
         failing = rows.count(tripping: gates.failOn)
       }
       if failing > 0 {

@@ -64,7 +64,7 @@ extension Quorate {
       let r = Planner.plan(t, ensemble: ensemble, goals: goals, maxVoters: maxVoters)
       let verified = Planner.verify(r, in: t)
       switch format {
-      case .json: out(PlanRendering.json(r, t, verified: verified).rendered(pretty: prettyJSON) + "\n")
+      case .json: outJSON(PlanRendering.json(r, t, verified: verified))
       case .text: out(PlanRendering.text(r, t, verified: verified))
       }
       if let output, r.found {

@@ -77,7 +77,7 @@ extension Quorate {
       }
       switch format {
       case .text: out(ProbeRendering.text(live, t))
-      case .json: out(ProbeRendering.json(live, t).rendered(pretty: prettyJSON) + "\n")
+      case .json: outJSON(ProbeRendering.json(live, t))
       }
       if live.contains(where: \.differsFromPlan) { throw ExitCode(1) }
     }

@@ -37,7 +37,7 @@ extension Quorate {
       let (result, t) = try loadValidated(file, json: format == .json)
       let diagnostics = result.diagnostics + AnalysisLints.diagnostics(for: t)
       if format == .json {
-        out(ReportRendering.reportJSON(t, diagnostics: diagnostics).rendered(pretty: prettyJSON) + "\n")
+        outJSON(ReportRendering.reportJSON(t, diagnostics: diagnostics))
         return
       }
       if format == .html {

@@ -24,35 +24,50 @@ func prepareStandardStreams() {
   }
 }
 
-/// Writes all of `bytes` to a descriptor; returns the errno of a failure, or nil.
+/// Writes all of `text` to a descriptor; returns the errno of a failure, or nil.
 private func writeAll(_ fd: Int32, _ text: String) -> Int32? {
   var text = text
-  return text.withUTF8 { buffer -> Int32? in
-    var done = 0
-    while done < buffer.count {
-      let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        return errno
-      }
-      done += n
+  return text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+}
+
+/// Writes all of `buffer` to a descriptor; returns the errno of a failure, or nil.
+private func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+  var done = 0
+  while done < buffer.count {
+    let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+    if n < 0 {
+      if errno == EINTR { continue }
+      return errno
     }
-    return nil
+    done += n
   }
+  return nil
 }
 
 /// Writes text to standard output. A reader that closed the pipe ends quorate quietly
 /// (exit 0, as `rg` does: the reader chose to stop); any other failure (a full disk, a closed
 /// descriptor, a file-size limit) is said in one line on standard error, and quorate exits 2.
 func out(_ text: String) {
+  var text = text
+  text.withUTF8 { out(UnsafeRawBufferPointer($0)) }
+}
+
+/// Writes bytes to standard output, as ``out(_:)`` writes text.
+func out(_ bytes: UnsafeRawBufferPointer) {
   if standardOutputWasClosed {
     err("quorate: error: cannot write to standard output: it is closed\n")
     exit(2)
   }
-  guard let problem = writeAll(1, text) else { return }
+  guard let problem = writeAll(1, bytes) else { return }
   if problem == EPIPE { exit(0) }
   err("quorate: error: cannot write to standard output: \(String(cString: strerror(problem)))\n")
   exit(2)
+}
+
+/// Writes a JSON document and a newline to standard output as it is rendered (compact unless
+/// standard output is a terminal or --pretty was given).
+func outJSON(_ value: JSONValue) {
+  value.write(pretty: prettyJSON) { bytes in bytes.withUnsafeBytes { out($0) } }
 }
 
 /// Runs a view that writes its text in pieces, each piece going to standard output (through
@@ -252,7 +267,7 @@ struct FileAndFormat: ParsableArguments {
     let (_, t) = try loadValidated(file, json: format == .json)
     switch format {
     case .text: streamOut { text(t, $0) }
-    case .json: out(json(t).rendered(pretty: prettyJSON) + "\n")
+    case .json: outJSON(json(t))
     }
   }
 }

@@ -51,7 +51,7 @@ extension Quorate {
       let result = ScenarioEvaluator(t).evaluate(scenario)
       switch format {
       case .text: out(AnalysisRendering.whatIfText(scenario, result, t))
-      case .json: out(AnalysisRendering.whatIfJSON(scenario, result, t).rendered(pretty: prettyJSON) + "\n")
+      case .json: outJSON(AnalysisRendering.whatIfJSON(scenario, result, t))
       }
       let tripped = FailureGate.tripped(
         gates.failOn, ensembles: Outcomes(result.ensembles), apps: Outcomes(result.apps))

@@ -76,6 +76,18 @@ import TopologyRendering
     }
     let r = Analyzer.analyze(t)
     #expect(streamed { AnalysisRendering.analyzeText(r, t, into: $0) } == AnalysisRendering.analyzeText(r, t))
+    // JSON written in pieces of a few bytes is the rendered document and a newline.
+    let json = ReportRendering.reportJSON(t, diagnostics: loaded.diagnostics)
+    for pretty in [false, true] {
+      var bytes: [UInt8] = []
+      var pieces = 0
+      json.write(pretty: pretty, threshold: 16) {
+        bytes += $0
+        pieces += 1
+      }
+      #expect(String(decoding: bytes, as: UTF8.self) == json.rendered(pretty: pretty) + "\n")
+      #expect(pieces > 10)
+    }
     #expect(streamed { ConnectStrings.text(t, apps: t.apps, into: $0) } == ConnectStrings.text(t, apps: t.apps))
   }
 }
