@@ -344,9 +344,9 @@ private struct Builder {
     let top = stack.count - 1
     stack[top].size = min(stack[top].size + size, Int.max / 2)
     if stack[top].isMapping {
-      if let key = stack[top].pendingKey {
+      // Moved out of the frame, not copied and then cleared.
+      if let key = stack[top].pendingKey.take() {
         stack[top].pairs.append(YAMLPair(key: key, value: node))
-        stack[top].pendingKey = nil
       } else {
         stack[top].pendingKey = node
       }
@@ -359,13 +359,17 @@ private struct Builder {
   /// Applies merge keys and reports duplicated keys; returns the mapping's final pairs.
   mutating func finishMapping(_ frame: inout Frame) -> [YAMLPair]? {
     let pairs = frame.pairs
-    // Most mappings of a topology are small and have no merge key: duplicates are found by
-    // comparing with the earlier keys, and the pairs are kept as they are, with no dictionary
-    // of keys built and hashed per mapping.
-    if pairs.count <= 8, !pairs.contains(where: Self.isMergeKey) {
+    // Without a merge key, the pairs are kept as they are unless a key repeats. Duplicates are
+    // found by comparing with the earlier keys in a small mapping (most of a topology's), and
+    // through a set of keys in a large one (the apps of an estate).
+    if !pairs.contains(where: Self.isMergeKey) {
       var kept: [YAMLPair]?  // nil while every pair is kept
+      var seen = Set<String>(minimumCapacity: pairs.count > 8 ? pairs.count : 0)
       for i in pairs.indices {
-        if let key = pairs[i].key.scalar, let j = pairs[..<i].firstIndex(where: { $0.key.scalar == key }) {
+        if case .scalar(let key, _) = pairs[i].key.content,
+          pairs.count > 8 ? !seen.insert(key).inserted : pairs[..<i].contains(where: { Self.hasKey($0, key) }),
+          let j = pairs[..<i].firstIndex(where: { Self.hasKey($0, key) })
+        {
           error(
             DiagnosticCatalog.duplicateKey, "key '\(key)' appears twice in this mapping",
             pairs[i].key.range, label: "duplicate key",
@@ -424,7 +428,14 @@ private struct Builder {
 
   /// `<<` as a plain scalar key: a merge.
   static func isMergeKey(_ pair: YAMLPair) -> Bool {
-    if case .scalar("<<", true) = pair.key.content { return true }
+    if case .scalar(let key, true) = pair.key.content, key.utf8.count == 2, key == "<<" { return true }
     return false
+  }
+
+  /// Whether a pair's key is the scalar `key` (lengths first: most keys of a mapping differ
+  /// in length, and comparing those costs nothing).
+  static func hasKey(_ pair: YAMLPair, _ key: String) -> Bool {
+    guard case .scalar(let k, _) = pair.key.content else { return false }
+    return k.utf8.count == key.utf8.count && k == key
   }
 }

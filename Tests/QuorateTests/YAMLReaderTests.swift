@@ -128,6 +128,23 @@ import TopologyYAML
     #expect(root != nil)
   }
 
+  /// Small mappings compare keys, large ones hash them: both report each repeat at its place,
+  /// point at the first, and keep the first value, whatever the mapping's size.
+  @Test(arguments: [3, 8, 9, 40])
+  func duplicatesInSmallAndLargeMappingsAreReportedAlike(size: Int) {
+    var lines = (0..<size).map { "k\($0): \($0)" }
+    lines.append("k1: again")
+    lines.append("k\(size - 1): again")
+    let (root, d) = read(lines.joined(separator: "\n") + "\n")
+    #expect(d.map(\.code) == ["Y003", "Y003"])
+    #expect(d.map(\.range.start.line) == [size + 1, size + 2])
+    #expect(d.compactMap(\.related.first?.range.start.line) == [2, size])
+    let kept = mapping(root)
+    #expect(kept.count == size)
+    #expect(kept.map(\.0) == (0..<size).map { "k\($0)" })
+    #expect(kept[1].1.scalar == "1")
+  }
+
   @Test func mergedKeysDoNotCountAsDuplicates() {
     let (_, d) = read("x: &x {k: 1}\ny: {<<: *x, k: 2}\n")
     #expect(d.isEmpty)
