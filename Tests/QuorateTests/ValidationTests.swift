@@ -388,6 +388,20 @@ import TopologyEmitters
       ens(
         "  e:\n    voters: [a1, b1, c1]\n    observers: [a2]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n"
       ), [])
+    // Counted once per ensemble and datacenter (two in dc2: no warning), told for every app.
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n    observers: [b2]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    connect: 1️⃣local\n    sessionTimeout: 40s\n  y:\n    datacenter: dc1\n    registry: e\n    connect: 2️⃣local\n    sessionTimeout: 40s\n  z:\n    datacenter: dc2\n    registry: e\n    connect: local\n    sessionTimeout: 40s\n"
+      ), [(code: "V306", marker: "1️⃣"), (code: "V306", marker: "2️⃣")])
+  }
+
+  /// V223 for an app's own chroot and for its registry's, each place once however many apps
+  /// use it; a clean own chroot hides the registry's.
+  @Test func chrootsDubboWouldSplit() {
+    expectDiagnostics(
+      ens(
+        "  e:\n    voters: [a1, b1, c1]\n    chroot: 1️⃣/pay&ments\n  f:\n    voters: [a2, b2, c2]\napps:\n  x:\n    datacenter: dc1\n    registry: e\n    sessionTimeout: 40s\n  y:\n    datacenter: dc1\n    registry: e\n    sessionTimeout: 40s\n  z:\n    datacenter: dc1\n    registry: e\n    chroot: /clean\n    sessionTimeout: 40s\n  w:\n    datacenter: dc1\n    registry: f\n    chroot: 2️⃣/a;b\n    sessionTimeout: 40s\n"
+      ), [(code: "V223", marker: "1️⃣"), (code: "V223", marker: "2️⃣")])
   }
 }
 

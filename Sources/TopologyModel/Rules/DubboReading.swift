@@ -11,6 +11,8 @@ enum DubboReading: ValidationRule {
 
   static func check(_ c: inout ValidationContext) {
     var reported: Set<Int> = []  // source offsets already reported, for settings shared by apps
+    // Each ensemble's chroot, and whether Dubbo would split it, once.
+    let ensembleChroots = c.topology.ensembles.map { e in (chroot: e.chroot, splits: e.chroot.map(splits) ?? false) }
     for a in c.topology.apps {
       let profile = c.dubboProfile(a)
       let versionAt = a.dubbo?.version ?? c.topology.dubbo.version
@@ -28,7 +30,7 @@ enum DubboReading: ValidationRule {
         }
         continue
       }
-      chroots(&c, a, &reported)
+      chroots(&c, a, &reported, ensembleChroots)
       guard profile.version != nil else { continue }  // unset: written for the newest Dubbo
       let declared = c.requestedSessionMs(a)
       let asked = profile.requestedSessionMs(declared: declared)
@@ -76,19 +78,28 @@ enum DubboReading: ValidationRule {
     }
   }
 
+  /// Whether Dubbo would split a chroot (the breakers are ASCII: a byte scan finds them).
+  static func splits(_ chroot: Located<String>) -> Bool {
+    chroot.value.utf8.contains(where: { addressBreakerBytes.contains($0) })
+  }
+
   /// V223: a chroot an app uses (its own, or a registry's) that Dubbo would split.
-  static func chroots(_ c: inout ValidationContext, _ a: AppSpec, _ reported: inout Set<Int>) {
+  static func chroots(
+    _ c: inout ValidationContext, _ a: AppSpec, _ reported: inout Set<Int>,
+    _ ensembleChroots: [(chroot: Located<String>?, splits: Bool)]
+  ) {
     var used: [Located<String>] = []
     if let own = a.chroot {
-      used.append(own)
+      if splits(own) { used.append(own) }
     } else {
-      used += c.registryNames(a).compactMap { r in c.ensembleIndex[r.value].flatMap { c.topology.ensembles[$0].chroot }
+      for r in c.registryNames(a) {
+        guard let ei = c.ensembleIndex[r.value], ensembleChroots[ei].splits, let chroot = ensembleChroots[ei].chroot
+        else { continue }
+        used.append(chroot)
       }
     }
     for chroot in used {
-      // The breakers are ASCII: a byte scan finds them without reading characters.
-      guard chroot.value.utf8.contains(where: { addressBreakerBytes.contains($0) }),
-        let bad = chroot.value.first(where: { addressBreakers.contains($0) }),
+      guard let bad = chroot.value.first(where: { addressBreakers.contains($0) }),
         reported.insert(chroot.range.start.offset).inserted
       else { continue }
       c.report(

@@ -3,11 +3,24 @@ import TopologyDiagnostics
 /// V306: `connect: local` with fewer than two servers of a registry in the app's datacenter.
 enum LocalConnect: ValidationRule {
   static func check(_ c: inout ValidationContext) {
+    // Members of an ensemble in a datacenter, counted once per pair, not once per app.
+    struct Key: Hashable {
+      let ensemble: Int
+      let datacenter: String
+    }
+    var counted: [Key: Int] = [:]
     for a in c.topology.apps where a.connect?.value == .local {
-      guard let dc = a.datacenter?.value, c.datacenters[dc] != nil else { continue }
+      guard let dc = a.datacenter?.value, c.datacenters.index(forKey: dc) != nil else { continue }
       for r in c.registryNames(a) {
-        guard let e = c.ensembles[r.value] else { continue }
-        let local = c.resolvedMembers(e).filter { $0.0.datacenter == dc }.count
+        guard let ei = c.ensembleIndex[r.value] else { continue }
+        let key = Key(ensemble: ei, datacenter: dc)
+        let local: Int
+        if let known = counted[key] {
+          local = known
+        } else {
+          local = c.resolvedMembers(c.topology.ensembles[ei]).filter { $0.0.datacenter == dc }.count
+          counted[key] = local
+        }
         guard local < 2 else { continue }
         c.report(
           DiagnosticCatalog.localTooFew,
