@@ -4,15 +4,20 @@ import TopologyDiagnostics
 /// timeout not carried), V309 (`connect: local` rewritten by the ensemble tracker), V310 (Dubbo
 /// 3's instance registrations ask 60 s).
 enum DubboReading: ValidationRule {
-  /// The characters Dubbo splits a registry address or its parameters at.
-  static let addressBreakers: Set<Character> = ["|", ";", "&", "="]
-  /// The same characters as bytes.
-  static let addressBreakerBytes: [UInt8] = Array("|;&=".utf8)
+  /// The characters Dubbo splits a registry address or its parameters at (ASCII, so they are
+  /// found on bytes, even where a combining mark follows one).
+  static let addressBreakers: [UInt8] = Array("|;&=".utf8)
+
+  /// A chroot Dubbo would split, with the first character it splits at; nil for one it carries.
+  static func split(_ chroot: Located<String>?) -> (chroot: Located<String>, at: Character)? {
+    guard let chroot, let b = chroot.value.utf8.first(where: { addressBreakers.contains($0) }) else { return nil }
+    return (chroot, Character(Unicode.Scalar(b)))
+  }
 
   static func check(_ c: inout ValidationContext) {
     var reported: Set<Int> = []  // source offsets already reported, for settings shared by apps
-    // Each ensemble's chroot, and whether Dubbo would split it, once.
-    let ensembleChroots = c.topology.ensembles.map { e in (chroot: e.chroot, splits: e.chroot.map(splits) ?? false) }
+    // Each ensemble's chroot that Dubbo would split, found once.
+    let splitChroots = c.topology.ensembles.map { split($0.chroot) }
     for a in c.topology.apps {
       let profile = c.dubboProfile(a)
       let versionAt = a.dubbo?.version ?? c.topology.dubbo.version
@@ -30,11 +35,11 @@ enum DubboReading: ValidationRule {
         }
         continue
       }
-      chroots(&c, a, &reported, ensembleChroots)
+      chroots(&c, a, &reported, splitChroots)
       guard profile.version != nil else { continue }  // unset: written for the newest Dubbo
       let declared = c.requestedSessionMs(a)
       let asked = profile.requestedSessionMs(declared: declared)
-      let registries = c.registryNames(a).compactMap { c.ensembles[$0.value] }
+      let registries = c.registryNames(a).compactMap { c.ensemble(named: $0.value) }
       var client: String { "\(release) with \(profile.client.rawValue)" }
       if asked != declared {
         let clamped = registries.map { e -> String in
@@ -78,30 +83,18 @@ enum DubboReading: ValidationRule {
     }
   }
 
-  /// Whether Dubbo would split a chroot (the breakers are ASCII: a byte scan finds them).
-  static func splits(_ chroot: Located<String>) -> Bool {
-    chroot.value.utf8.contains(where: { addressBreakerBytes.contains($0) })
-  }
-
   /// V223: a chroot an app uses (its own, or a registry's) that Dubbo would split.
   static func chroots(
     _ c: inout ValidationContext, _ a: AppSpec, _ reported: inout Set<Int>,
-    _ ensembleChroots: [(chroot: Located<String>?, splits: Bool)]
+    _ splitChroots: [(chroot: Located<String>, at: Character)?]
   ) {
-    var used: [Located<String>] = []
+    var used: [(chroot: Located<String>, at: Character)] = []
     if let own = a.chroot {
-      if splits(own) { used.append(own) }
+      if let s = split(own) { used.append(s) }
     } else {
-      for r in c.registryNames(a) {
-        guard let ei = c.ensembleIndex[r.value], ensembleChroots[ei].splits, let chroot = ensembleChroots[ei].chroot
-        else { continue }
-        used.append(chroot)
-      }
+      used = c.registryNames(a).compactMap { r in c.ensembleIndex[r.value].flatMap { splitChroots[$0] } }
     }
-    for chroot in used {
-      guard let bad = chroot.value.first(where: { addressBreakers.contains($0) }),
-        reported.insert(chroot.range.start.offset).inserted
-      else { continue }
+    for (chroot, bad) in used where reported.insert(chroot.range.start.offset).inserted {
       c.report(
         DiagnosticCatalog.chrootBreaksDubbo,
         "chroot '\(chroot.value)' holds '\(bad)', which Dubbo reads as a separator: app '\(a.name.value)' would get a cut or split registry address",
