@@ -4,7 +4,7 @@
 /// them, so `é` is one column). `offset` is the 0-based UTF-8 byte offset.
 ///
 /// Every decoded value carries two of these, so they are kept in 32 bits each (12 bytes, not
-/// 24): the largest file quorate reads (`--max-file-size`, at most 10^9 bytes) fits.
+/// 24): the largest file quorate reads (`--max-file-size`, at most 4294967295 bytes) fits.
 public struct SourceLocation: Sendable, Hashable, Comparable {
   private var storedLine: UInt32
   private var storedColumn: UInt32

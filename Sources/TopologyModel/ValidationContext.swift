@@ -14,10 +14,8 @@ struct ValidationContext {
   var machines: [String: MachineSpec] = [:]
   /// Datacenters by name.
   var datacenters: [String: DatacenterSpec] = [:]
-  /// Ensembles by name.
-  var ensembles: [String: EnsembleSpec] = [:]
-  /// Positions in `topology.ensembles` by name (the same entries as `ensembles`), for per-app
-  /// rules that read one field of an ensemble and should not copy all of it.
+  /// Positions in `topology.ensembles` by name (the last declaration wins when a name repeats):
+  /// per-app rules read one field of an ensemble and should not copy all of it.
   var ensembleIndex: [String: Int] = [:]
 
   init(_ topology: Topology) {
@@ -26,13 +24,13 @@ struct ValidationContext {
       datacenters[dc.name.value] = dc
       for m in dc.machines where machines[m.name.value] == nil { machines[m.name.value] = m }
     }
-    for (i, e) in topology.ensembles.enumerated() {
-      ensembles[e.name.value] = e
-      ensembleIndex[e.name.value] = i
-    }
+    for (i, e) in topology.ensembles.enumerated() { ensembleIndex[e.name.value] = i }
   }
 
   var file: String { topology.file }
+
+  /// An ensemble by name.
+  func ensemble(named name: String) -> EnsembleSpec? { ensembleIndex[name].map { topology.ensembles[$0] } }
 
   mutating func report(
     _ entry: DiagnosticCatalog.Entry, _ message: String, _ range: SourceRange, path: String? = nil,

@@ -33,7 +33,7 @@ enum AppReferences: ValidationRule {
       // An app lists a registry or a few: a linear search beats hashing into a dictionary.
       var seen: [Located<String>] = []
       for r in c.registryNames(a) {
-        if c.ensembles.index(forKey: r.value) == nil {
+        if c.ensembleIndex[r.value] == nil {
           c.report(
             DiagnosticCatalog.unknownEnsemble, "ensemble '\(r.value)' is not declared", r.range,
             path: path,
