@@ -366,8 +366,8 @@ private struct Builder {
       var kept: [YAMLPair]?  // nil while every pair is kept
       var seen = Set<String>(minimumCapacity: pairs.count > 8 ? pairs.count : 0)
       for i in pairs.indices {
-        // A large mapping asks its set first, so that only a repeated key is searched for.
-        if case .scalar(let key, _) = pairs[i].key.content, pairs.count <= 8 || !seen.insert(key).inserted,
+        if case .scalar(let key, _) = pairs[i].key.content,
+          pairs.count > 8 ? !seen.insert(key).inserted : pairs[..<i].contains(where: { Self.hasKey($0, key) }),
           let j = pairs[..<i].firstIndex(where: { Self.hasKey($0, key) })
         {
           error(
