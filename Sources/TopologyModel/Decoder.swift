@@ -64,17 +64,19 @@ public struct TopologyDecoder {
 
   // MARK: Structure
 
-  /// The known pairs of a mapping, looked up by key.
+  /// The pairs of a mapping, looked up by key.
   ///
-  /// A linear search: a topology's mappings hold a handful of keys each, and hashing every key of
-  /// every app into a dictionary cost more than the comparisons it saved. Keys are unique (the
-  /// reader drops duplicates).
+  /// A linear search over the mapping as read: a topology's mappings hold a handful of keys
+  /// each, and hashing every key of every app into a dictionary cost more than the comparisons
+  /// it saved. Keys are unique (the reader drops duplicates); unknown keys are reported by
+  /// ``fields(_:path:allowed:what:)`` and never asked for.
   struct Fields {
-    var pairs: [YAMLPair] = []
+    var pairs: YAMLNode.Pairs?
 
     subscript(key: String) -> YAMLPair? {
+      guard let pairs else { return nil }
       for pair in pairs {
-        if case .scalar(let k, _) = pair.key.content, k == key { return pair }
+        if let k = pair.key.scalar, k == key { return pair }
       }
       return nil
     }
@@ -91,8 +93,6 @@ public struct TopologyDecoder {
         node.range, path: path())
       return nil
     }
-    var out = Fields()
-    out.pairs.reserveCapacity(pairs.count)
     for pair in pairs {
       guard let key = pair.key.scalar else {
         report(
@@ -115,9 +115,8 @@ public struct TopologyDecoder {
         }
         continue
       }
-      out.pairs.append(pair)
     }
-    return out
+    return Fields(pairs: pairs)
   }
 
   /// The value of a required key, reporting it missing at `owner`.
@@ -179,9 +178,10 @@ public struct TopologyDecoder {
   }
 
   /// A list of nodes.
-  mutating func list(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String) -> [YAMLNode]?
+  mutating func list(_ node: YAMLNode, path: @autoclosure () -> String, what: @autoclosure () -> String)
+    -> YAMLNode.Items?
   {
-    if node.isNull { return [] }
+    if node.isNull { return YAMLNode.Items.empty(node.document) }
     guard case .sequence(let items) = node.content else {
       report(
         DiagnosticCatalog.wrongType, "\(what()) must be a list, found \(node.kindDescription)",

@@ -66,7 +66,7 @@ public enum YAMLReader {
     // Duplicate keys are reported but not fatal: the first key wins and decoding goes on, so
     // one run reports every problem. Any other error leaves no usable tree.
     let fatal = builder.diagnostics.contains { $0.code != DiagnosticCatalog.duplicateKey.code }
-    return (fatal ? nil : builder.root, builder.diagnostics)
+    return (fatal ? nil : builder.document?.root, builder.diagnostics)
   }
 }
 
@@ -107,9 +107,16 @@ private struct Builder {
   let file: SourceFile
   let limits: YAMLLimits
   var diagnostics: [Diagnostic] = []
-  var root: YAMLNode?
   var marks: MarkConverter
-  var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+  /// The document as it is read: nodes in the order they end, children of finished
+  /// collections, scalar texts (see ``YAMLDocument``).
+  var nodes: [YAMLDocument.Stored] = []
+  var children: [UInt32] = []
+  var scalars: [String] = []
+  /// The children read so far of every open collection, innermost last.
+  var pending: [UInt32] = []
+  var root: UInt32?
+  var anchors: [String: (id: UInt32, size: Int)] = [:]
   var stack: [Frame] = []
   var expandedNodes = 0
   /// Whether an alias was seen (for the wording of the node limit).
@@ -120,9 +127,8 @@ private struct Builder {
     var isMapping: Bool
     var start: SourceLocation
     var anchor: String?
-    var items: [YAMLNode] = []
-    var pairs: [YAMLPair] = []
-    var pendingKey: YAMLNode?
+    /// Where the collection's children start in `pending`.
+    var base: Int
     var size = 1
   }
 
@@ -136,6 +142,11 @@ private struct Builder {
     self.file = file
     self.limits = limits
     self.marks = MarkConverter(file: file)
+  }
+
+  /// The document read, when there is one.
+  var document: YAMLDocument? {
+    root.map { YAMLDocument(nodes: nodes, children: children, scalars: scalars, root: $0) }
   }
 
   mutating func error(
@@ -252,17 +263,17 @@ private struct Builder {
           help: "check that this value belongs here, or raise the limit with --max-scalar-length")
         return false
       }
-      let value =
-        s.value.map {
-          String(decoding: UnsafeBufferPointer(start: $0, count: Int(s.length)), as: UTF8.self)
-        } ?? ""
+      let text = UnsafeBufferPointer(start: s.value, count: s.value == nil ? 0 : Int(s.length))
       let plain =
         s.style == YAML_PLAIN_SCALAR_STYLE
         && (tag == nil || tag == "tag:yaml.org,2002:merge" || tag == "tag:yaml.org,2002:int"
           || tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:null"
           || tag == "tag:yaml.org,2002:bool")
-      let node = YAMLNode(content: .scalar(value, plain: plain), range: range)
-      return add(node, size: 1, anchor: string(s.anchor))
+      guard count(1, range) else { return false }
+      scalars.append(String(decoding: text, as: UTF8.self))
+      let kind: YAMLDocument.Kind = plain ? (YAMLDocument.isNull(text) ? .null : .plainScalar) : .textScalar
+      let id = append(YAMLDocument.Stored(range: range, first: UInt32(scalars.count - 1), count: 0, kind: kind))
+      return attach(id, size: 1, anchor: string(s.anchor))
     case YAML_ALIAS_EVENT:
       sawAlias = true
       let name = string(event.data.alias.anchor) ?? ""
@@ -273,7 +284,9 @@ private struct Builder {
           range, label: "undefined alias")
         return false
       }
-      return add(target.node, size: target.size, anchor: nil)
+      // Counted at the node the alias copies, as every other node is counted where it is.
+      guard count(target.size, nodes[Int(target.id)].range) else { return false }
+      return attach(target.id, size: target.size, anchor: nil)
     case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
       let isMapping = event.type == YAML_MAPPING_START_EVENT
       let tag = string(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
@@ -289,19 +302,23 @@ private struct Builder {
       guard count(1, range) else { return false }
       let anchor = string(
         isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
-      stack.append(Frame(isMapping: isMapping, start: start, anchor: anchor))
+      stack.append(Frame(isMapping: isMapping, start: start, anchor: anchor, base: pending.count))
       return true
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-      guard var frame = stack.popLast() else { return true }
+      guard let frame = stack.popLast() else { return true }
       let range = SourceRange(start: frame.start, end: marks.location(event.end_mark))
-      let node: YAMLNode
+      let first = UInt32(children.count)
       if frame.isMapping {
-        guard let pairs = finishMapping(&frame) else { return false }
-        node = YAMLNode(content: .mapping(pairs), range: range)
+        guard finishMapping(frame) else { return false }
       } else {
-        node = YAMLNode(content: .sequence(frame.items), range: range)
+        children.append(contentsOf: pending[frame.base...])
       }
-      return attach(node, size: frame.size, anchor: frame.anchor)
+      pending.removeSubrange(frame.base...)
+      let id = append(
+        YAMLDocument.Stored(
+          range: range, first: first, count: UInt32(children.count) - first,
+          kind: frame.isMapping ? .mapping : .sequence))
+      return attach(id, size: frame.size, anchor: frame.anchor)
     default:
       return true
     }
@@ -329,113 +346,120 @@ private struct Builder {
     return true
   }
 
-  mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
-    guard count(size, node.range) else { return false }
-    return attach(node, size: size, anchor: anchor)
+  /// Adds a finished node to the document; returns its id.
+  mutating func append(_ node: YAMLDocument.Stored) -> UInt32 {
+    nodes.append(node)
+    return UInt32(nodes.count - 1)
   }
 
   /// Puts a finished node into its parent (or makes it the root).
-  mutating func attach(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
-    if let anchor { anchors[anchor] = (node, size) }
+  mutating func attach(_ id: UInt32, size: Int, anchor: String?) -> Bool {
+    if let anchor { anchors[anchor] = (id, size) }
     guard !stack.isEmpty else {
-      root = node
+      root = id
       return true
     }
     let top = stack.count - 1
     stack[top].size = min(stack[top].size + size, Int.max / 2)
-    if stack[top].isMapping {
-      // Moved out of the frame, not copied and then cleared.
-      if let key = stack[top].pendingKey.take() {
-        stack[top].pairs.append(YAMLPair(key: key, value: node))
-      } else {
-        stack[top].pendingKey = node
-      }
-    } else {
-      stack[top].items.append(node)
-    }
+    pending.append(id)
     return true
   }
 
-  /// Applies merge keys and reports duplicated keys; returns the mapping's final pairs.
-  mutating func finishMapping(_ frame: inout Frame) -> [YAMLPair]? {
-    let pairs = frame.pairs
-    // Without a merge key, the pairs are kept as they are unless a key repeats. Duplicates are
-    // found by comparing with the earlier keys in a small mapping (most of a topology's), and
-    // through a set of keys in a large one (the apps of an estate).
-    if !pairs.contains(where: Self.isMergeKey) {
-      var kept: [YAMLPair]?  // nil while every pair is kept
-      var seen = Set<String>(minimumCapacity: pairs.count > 8 ? pairs.count : 0)
-      for i in pairs.indices {
-        if case .scalar(let key, _) = pairs[i].key.content,
-          pairs.count > 8 ? !seen.insert(key).inserted : pairs[..<i].contains(where: { Self.hasKey($0, key) }),
-          let j = pairs[..<i].firstIndex(where: { Self.hasKey($0, key) })
-        {
-          error(
-            DiagnosticCatalog.duplicateKey, "key '\(key)' appears twice in this mapping",
-            pairs[i].key.range, label: "duplicate key",
-            related: [RelatedLocation(message: "first defined here", file: file.path, range: pairs[j].key.range)])
-          if kept == nil { kept = Array(pairs[..<i]) }
-          continue
-        }
-        kept?.append(pairs[i])
-      }
-      return kept ?? pairs
+  /// The text of a scalar node.
+  func text(_ id: UInt32) -> String? {
+    let node = nodes[Int(id)]
+    switch node.kind {
+    case .plainScalar, .textScalar, .null: return scalars[Int(node.first)]
+    case .sequence, .mapping: return nil
     }
-    var explicit: [YAMLPair] = []
-    var merges: [YAMLPair] = []
-    var seen: [String: YAMLNode] = [:]
-    for pair in frame.pairs {
-      if Self.isMergeKey(pair) {
-        merges.append(pair)
-        continue
-      }
-      if let key = pair.key.scalar {
-        if let first = seen[key] {
-          error(
-            DiagnosticCatalog.duplicateKey, "key '\(key)' appears twice in this mapping",
-            pair.key.range, label: "duplicate key",
-            related: [RelatedLocation(message: "first defined here", file: file.path, range: first.range)])
-          continue
-        }
-        seen[key] = pair.key
-      }
-      explicit.append(pair)
-    }
-    for merge in merges {
-      var sources: [YAMLNode] = []
-      switch merge.value.content {
-      case .mapping: sources = [merge.value]
-      case .sequence(let items): sources = items
-      case .scalar: sources = [merge.value]
-      }
-      for source in sources {
-        guard case .mapping(let pairs) = source.content else {
-          error(
-            DiagnosticCatalog.invalidMerge,
-            "the merge key '<<' needs a mapping, found "
-              + source.kindDescription, source.range)
-          return nil
-        }
-        for pair in pairs {
-          guard let key = pair.key.scalar, seen[key] == nil else { continue }
-          seen[key] = pair.key
-          explicit.append(pair)
-        }
-      }
-    }
-    return explicit
   }
 
   /// `<<` as a plain scalar key: a merge.
-  static func isMergeKey(_ pair: YAMLPair) -> Bool {
-    if case .scalar(let key, true) = pair.key.content, key.utf8.count == 2, key == "<<" { return true }
-    return false
+  func isMergeKey(_ id: UInt32) -> Bool {
+    let node = nodes[Int(id)]
+    return node.kind == .plainScalar && scalars[Int(node.first)] == "<<"
   }
 
-  /// Whether a pair's key is the scalar `key` (lengths first: most keys of a mapping differ
-  /// in length, and comparing those costs nothing).
-  static func hasKey(_ pair: YAMLPair, _ key: String) -> Bool {
-    guard case .scalar(let k, _) = pair.key.content else { return false }
+  /// Whether a node is the scalar `key` (lengths first: most keys of a mapping differ in
+  /// length, and comparing those costs nothing).
+  func hasKey(_ id: UInt32, _ key: String) -> Bool {
+    guard let k = text(id) else { return false }
     return k.utf8.count == key.utf8.count && k == key
+  }
+
+  mutating func duplicate(_ key: String, at id: UInt32, first: UInt32) {
+    error(
+      DiagnosticCatalog.duplicateKey, "key '\(key)' appears twice in this mapping", nodes[Int(id)].range,
+      label: "duplicate key",
+      related: [RelatedLocation(message: "first defined here", file: file.path, range: nodes[Int(first)].range)])
+  }
+
+  /// Moves a finished mapping's keys and values from `pending` to `children`, applying merge
+  /// keys and reporting repeated keys (the first one stays). Returns false on a bad merge.
+  mutating func finishMapping(_ frame: Frame) -> Bool {
+    let base = frame.base
+    let count = (pending.count - base) / 2
+    func key(_ i: Int) -> UInt32 { pending[base + 2 * i] }
+    var hasMerge = false
+    for i in 0..<count where isMergeKey(key(i)) { hasMerge = true }
+    if !hasMerge {
+      // Duplicates are found by comparing with the earlier keys in a small mapping (most of a
+      // topology's), and through a set of keys in a large one (the apps of an estate).
+      var seen = Set<String>(minimumCapacity: count > 8 ? count : 0)
+      for i in 0..<count {
+        if let k = text(key(i)),
+          count > 8 ? !seen.insert(k).inserted : (0..<i).contains(where: { hasKey(key($0), k) }),
+          let j = (0..<i).first(where: { hasKey(key($0), k) })
+        {
+          duplicate(k, at: key(i), first: key(j))
+          continue
+        }
+        children.append(key(i))
+        children.append(pending[base + 2 * i + 1])
+      }
+      return true
+    }
+    var merges: [UInt32] = []
+    var seen: [String: UInt32] = [:]
+    for i in 0..<count {
+      let k = key(i)
+      let value = pending[base + 2 * i + 1]
+      if isMergeKey(k) {
+        merges.append(value)
+        continue
+      }
+      if let text = text(k) {
+        if let first = seen[text] {
+          duplicate(text, at: k, first: first)
+          continue
+        }
+        seen[text] = k
+      }
+      children.append(k)
+      children.append(value)
+    }
+    for merge in merges {
+      let node = nodes[Int(merge)]
+      let sources =
+        node.kind == .sequence ? Array(children[Int(node.first)..<Int(node.first + node.count)]) : [merge]
+      for source in sources {
+        let s = nodes[Int(source)]
+        guard s.kind == .mapping else {
+          error(
+            DiagnosticCatalog.invalidMerge,
+            "the merge key '<<' needs a mapping, found " + YAMLDocument.kindDescription(s),
+            s.range)
+          return false
+        }
+        for at in stride(from: Int(s.first), to: Int(s.first + s.count), by: 2) {
+          let (k, value) = (children[at], children[at + 1])
+          guard let text = text(k), seen[text] == nil else { continue }
+          seen[text] = k
+          children.append(k)
+          children.append(value)
+        }
+      }
+    }
+    return true
   }
 }
