@@ -84,33 +84,41 @@ public struct SourceFile: Sendable {
     self.bytes = body
     var starts = [0]
     var ends: [Int] = []
-    var i = 0
-    let n = body.count
     var high: UInt8 = 0
-    while i < n {
-      let b = body[i]
-      high |= b
-      var breakLength = 0
-      if b == 0x0A {
-        breakLength = 1
-      } else if b == 0x0D {
-        breakLength = (i + 1 < n && body[i + 1] == 0x0A) ? 2 : 1
-      } else if b == 0xC2, i + 1 < n, body[i + 1] == 0x85 {
-        breakLength = 2
-      } else if b == 0xE2, i + 2 < n, body[i + 1] == 0x80,
-        body[i + 2] == 0xA8 || body[i + 2] == 0xA9
-      {
-        breakLength = 3
+    body.withUnsafeBufferPointer { body in
+      var i = 0
+      let n = body.count
+      while i < n {
+        // Most bytes are printable ASCII: skip them in a tight loop, and look closer only at
+        // control bytes (line breaks) and the lead bytes of multi-byte characters.
+        let b = body[i]
+        if b >= 0x20 && b < 0x80 {
+          i += 1
+          continue
+        }
+        high |= b
+        var breakLength = 0
+        if b == 0x0A {
+          breakLength = 1
+        } else if b == 0x0D {
+          breakLength = (i + 1 < n && body[i + 1] == 0x0A) ? 2 : 1
+        } else if b == 0xC2, i + 1 < n, body[i + 1] == 0x85 {
+          breakLength = 2
+        } else if b == 0xE2, i + 2 < n, body[i + 1] == 0x80,
+          body[i + 2] == 0xA8 || body[i + 2] == 0xA9
+        {
+          breakLength = 3
+        }
+        if breakLength > 0 {
+          ends.append(i)
+          i += breakLength
+          starts.append(i)
+        } else {
+          i += 1
+        }
       }
-      if breakLength > 0 {
-        ends.append(i)
-        i += breakLength
-        starts.append(i)
-      } else {
-        i += 1
-      }
+      ends.append(n)
     }
-    ends.append(n)
     self.lineStarts = starts
     self.lineEnds = ends
     // Every byte went into `high` but the tail of a multi-byte line break, whose lead byte did.
