@@ -17,14 +17,36 @@ struct ValidationContext {
   /// Positions in `topology.ensembles` by name (the last declaration wins when a name repeats):
   /// per-app rules read one field of an ensemble and should not copy all of it.
   var ensembleIndex: [String: Int] = [:]
+  /// Each app's datacenter as a position in `topology.datacenters`, nil when it names none that
+  /// is declared. Names are looked up once here: per-app rules compare integers.
+  private(set) var appDatacenters: [Int?] = []
+  /// Each app's registries as written (``registryNames(_:)``), as positions in
+  /// `topology.ensembles` (nil for one not declared), app after app; see ``registries(ofApp:)``.
+  private var appRegistries: [Int?] = []
+  private var registryStarts: [Int] = [0]
 
   init(_ topology: Topology) {
     self.topology = topology
-    for dc in topology.datacenters {
+    var datacenterIndex: [String: Int] = [:]
+    for (i, dc) in topology.datacenters.enumerated() {
       datacenters[dc.name.value] = dc
+      datacenterIndex[dc.name.value] = i
       for m in dc.machines where machines[m.name.value] == nil { machines[m.name.value] = m }
     }
     for (i, e) in topology.ensembles.enumerated() { ensembleIndex[e.name.value] = i }
+    appDatacenters.reserveCapacity(topology.apps.count)
+    registryStarts.reserveCapacity(topology.apps.count + 1)
+    for a in topology.apps {
+      appDatacenters.append(a.datacenter.flatMap { datacenterIndex[$0.value] })
+      for r in registryNames(a) { appRegistries.append(ensembleIndex[r.value]) }
+      registryStarts.append(appRegistries.count)
+    }
+  }
+
+  /// The registries of the app at position `app` in `topology.apps`, in the order of
+  /// ``registryNames(_:)``: each a position in `topology.ensembles`, nil when not declared.
+  func registries(ofApp app: Int) -> ArraySlice<Int?> {
+    appRegistries[registryStarts[app]..<registryStarts[app + 1]]
   }
 
   var file: String { topology.file }

@@ -45,20 +45,16 @@ public enum Validator {
     let ensembles = t.ensembles.map {
       resolveEnsemble($0, c, machines: machines, index: machineIndex, dcs: datacenters)
     }
-    var ensembleIndex: [String: Int] = [:]
-    for (i, e) in ensembles.enumerated() { ensembleIndex[e.name] = i }
     var dcIndex: [String: Int] = [:]
     for (i, d) in datacenters.enumerated() { dcIndex[d.name] = i }
     // Reserved, not grown by doubling: two copies of the apps at the peak otherwise.
     var apps: [App] = []
     apps.reserveCapacity(t.apps.count)
-    for a in t.apps {
-      guard let dc = a.datacenter.flatMap({ dcIndex[$0.value] }) else { continue }
+    for (i, a) in t.apps.enumerated() {
+      guard let dc = c.appDatacenters[i] else { continue }
       // A registry or a few, each once: a linear search, no set per app.
       var regs: [Int] = []
-      for r in c.registryNames(a) {
-        if let i = ensembleIndex[r.value], !regs.contains(i) { regs.append(i) }
-      }
+      for case let e? in c.registries(ofApp: i) where !regs.contains(e) { regs.append(e) }
       var chroot: String?? = nil
       if let own = a.chroot { chroot = .some(own.value == "/" ? nil : own.value) }
       let dubbo = c.dubboProfile(a)

@@ -5,9 +5,9 @@ enum AppReferences: ValidationRule {
   static func check(_ c: inout ValidationContext) {
     let dcs = c.topology.datacenters.map(\.name.value)
     let ens = c.topology.ensembles.map(\.name.value)
-    for a in c.topology.apps {
+    for (i, a) in c.topology.apps.enumerated() {
       var path: String { "apps.\(a.name.value)" }  // for messages only: built when one is reported
-      if let d = a.datacenter, c.datacenters.index(forKey: d.value) == nil {
+      if let d = a.datacenter, c.appDatacenters[i] == nil {
         c.report(
           DiagnosticCatalog.unknownDatacenter, "datacenter '\(d.value)' is not declared", d.range,
           path: "\(path).datacenter",
@@ -32,8 +32,8 @@ enum AppReferences: ValidationRule {
       }
       // An app lists a registry or a few: a linear search beats hashing into a dictionary.
       var seen: [Located<String>] = []
-      for r in c.registryNames(a) {
-        if c.ensembleIndex[r.value] == nil {
+      for (r, ensemble) in zip(c.registryNames(a), c.registries(ofApp: i)) {
+        if ensemble == nil {
           c.report(
             DiagnosticCatalog.unknownEnsemble, "ensemble '\(r.value)' is not declared", r.range,
             path: path,

@@ -18,7 +18,7 @@ enum DubboReading: ValidationRule {
     var reported: Set<Int> = []  // source offsets already reported, for settings shared by apps
     // Each ensemble's chroot that Dubbo would split, found once.
     let splitChroots = c.topology.ensembles.map { split($0.chroot) }
-    for a in c.topology.apps {
+    for (i, a) in c.topology.apps.enumerated() {
       let profile = c.dubboProfile(a)
       let versionAt = a.dubbo?.version ?? c.topology.dubbo.version
       let clientAt = a.dubbo?.zookeeperClient ?? c.topology.dubbo.zookeeperClient
@@ -35,7 +35,7 @@ enum DubboReading: ValidationRule {
         }
         continue
       }
-      chroots(&c, a, &reported, splitChroots)
+      chroots(&c, i, a, &reported, splitChroots)
       guard profile.version != nil else { continue }  // unset: written for the newest Dubbo
       let declared = c.requestedSessionMs(a)
       let asked = profile.requestedSessionMs(declared: declared)
@@ -85,14 +85,14 @@ enum DubboReading: ValidationRule {
 
   /// V223: a chroot an app uses (its own, or a registry's) that Dubbo would split.
   static func chroots(
-    _ c: inout ValidationContext, _ a: AppSpec, _ reported: inout Set<Int>,
+    _ c: inout ValidationContext, _ i: Int, _ a: AppSpec, _ reported: inout Set<Int>,
     _ splitChroots: [(chroot: Located<String>, at: Character)?]
   ) {
     var used: [(chroot: Located<String>, at: Character)] = []
     if let own = a.chroot {
       if let s = split(own) { used.append(s) }
     } else {
-      used = c.registryNames(a).compactMap { r in c.ensembleIndex[r.value].flatMap { splitChroots[$0] } }
+      used = c.registries(ofApp: i).compactMap { $0.flatMap { splitChroots[$0] } }
     }
     for (chroot, bad) in used where reported.insert(chroot.range.start.offset).inserted {
       c.report(

@@ -6,14 +6,14 @@ enum LocalConnect: ValidationRule {
     // Members of an ensemble in a datacenter, counted once per pair, not once per app.
     struct Key: Hashable {
       let ensemble: Int
-      let datacenter: String
+      let datacenter: Int
     }
     var counted: [Key: Int] = [:]
-    for a in c.topology.apps where a.connect?.value == .local {
-      guard let dc = a.datacenter?.value, c.datacenters.index(forKey: dc) != nil else { continue }
-      for r in c.registryNames(a) {
-        guard let ei = c.ensembleIndex[r.value] else { continue }
-        let key = Key(ensemble: ei, datacenter: dc)
+    for (i, a) in c.topology.apps.enumerated() where a.connect?.value == .local {
+      guard let dc = a.datacenter?.value, let di = c.appDatacenters[i] else { continue }
+      for (r, ensemble) in zip(c.registryNames(a), c.registries(ofApp: i)) {
+        guard let ei = ensemble else { continue }
+        let key = Key(ensemble: ei, datacenter: di)
         let local: Int
         if let known = counted[key] {
           local = known

@@ -57,7 +57,7 @@ enum SessionTimeouts: ValidationRule {
     let ensembles = c.topology.ensembles
     let bounds = ensembles.map { c.sessionBoundsMs($0) }
     let trusted = ensembles.map { !undecodable($0) }
-    for a in c.topology.apps {
+    for (i, a) in c.topology.apps.enumerated() {
       // A timeout that failed to decode is not "the default": say nothing rather than guess.
       if !failed.isEmpty
         && (failed.contains("apps.\(a.name.value).sessionTimeout")
@@ -69,8 +69,8 @@ enum SessionTimeouts: ValidationRule {
       // A Dubbo that cannot carry the timeout asks something else: V308 says what and how
       // the servers clamp it.
       if c.dubboProfile(a).requestedSessionMs(declared: requested) != requested { continue }
-      for r in c.registryNames(a) {
-        guard let ei = c.ensembleIndex[r.value], trusted[ei] else { continue }
+      for (r, ensemble) in zip(c.registryNames(a), c.registries(ofApp: i)) {
+        guard let ei = ensemble, trusted[ei] else { continue }
         let b = bounds[ei]
         guard b.min <= b.max else { continue }
         let t = min(max(requested, b.min), b.max)
