@@ -51,9 +51,6 @@ struct ValidationContext {
 
   var file: String { topology.file }
 
-  /// An ensemble by name.
-  func ensemble(named name: String) -> EnsembleSpec? { ensembleIndex[name].map { topology.ensembles[$0] } }
-
   mutating func report(
     _ entry: DiagnosticCatalog.Entry, _ message: String, _ range: SourceRange, path: String? = nil,
     label: String? = nil, related: [RelatedLocation] = [], notes: [String] = [], help: String? = nil
@@ -113,9 +110,25 @@ struct ValidationContext {
   }
 
   /// The names of an app's registries as written.
-  func registryNames(_ a: AppSpec) -> [Located<String>] {
-    if let r = a.registry { return [r] }
-    return a.registries ?? []
+  func registryNames(_ a: AppSpec) -> RegistryNames {
+    RegistryNames(single: a.registry, list: a.registry == nil ? a.registries ?? [] : [])
+  }
+
+  /// An app's `registry`, or its `registries`, as one list without building an array: a
+  /// single registry would need one for every app and every rule that asks.
+  struct RegistryNames: RandomAccessCollection {
+    let single: Located<String>?
+    let list: [Located<String>]
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { single == nil ? list.count : 1 }
+    subscript(i: Int) -> Located<String> {
+      if let single {
+        precondition(i == 0, "index out of range")
+        return single
+      }
+      return list[i]
+    }
   }
 
   /// Voters of an ensemble that name declared machines (unique, in order).

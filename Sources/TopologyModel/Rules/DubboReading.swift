@@ -39,7 +39,7 @@ enum DubboReading: ValidationRule {
       guard profile.version != nil else { continue }  // unset: written for the newest Dubbo
       let declared = c.requestedSessionMs(a)
       let asked = profile.requestedSessionMs(declared: declared)
-      let registries = c.registryNames(a).compactMap { c.ensemble(named: $0.value) }
+      let registries = c.registries(ofApp: i).compactMap { $0.map { c.topology.ensembles[$0] } }
       var client: String { "\(release) with \(profile.client.rawValue)" }
       if asked != declared {
         let clamped = registries.map { e -> String in
