@@ -83,7 +83,12 @@ private struct MarkConverter {
   mutating func location(_ mark: yaml_mark_t) -> SourceLocation {
     let l = Int(mark.line) + 1
     let c = Int(mark.column) + 1
-    if file.isASCII { return file.location(line: l, column: c) }
+    if file.isASCII {
+      // libyaml counts characters in `index`, and in an ASCII file a character is a byte.
+      let location = SourceLocation(line: l, column: c, offset: Int(mark.index))
+      assert(location == file.location(line: l, column: c), "libyaml's index is the byte offset")
+      return location
+    }
     if l == line, c >= column {
       var i = offset
       var remaining = c - column
