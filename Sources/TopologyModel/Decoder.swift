@@ -531,7 +531,8 @@ public struct TopologyDecoder {
   }
 
   mutating func machine(_ n: Located<String>, _ node: YAMLNode, datacenter: String) -> MachineSpec? {
-    let path = "datacenters.\(datacenter).machines.\(n.value)"
+    // For messages only (every use is an autoclosure): built when one is reported.
+    var path: String { "datacenters.\(datacenter).machines.\(n.value)" }
     let allowed = FormatKeys.machine
     guard let f = fields(node, path: path, allowed: allowed, what: "machine '\(n.value)'") else {
       return nil
@@ -641,7 +642,8 @@ public struct TopologyDecoder {
   }
 
   mutating func app(_ n: Located<String>, _ node: YAMLNode) -> AppSpec? {
-    let path = "apps.\(n.value)"
+    // For messages only (every use is an autoclosure): built when one is reported.
+    var path: String { "apps.\(n.value)" }
     let allowed = FormatKeys.app
     guard let f = fields(node, path: path, allowed: allowed, what: "app '\(n.value)'") else {
       return nil
