@@ -30,21 +30,21 @@ enum AppReferences: ValidationRule {
           a.registriesRange ?? a.name.range, path: path, help: "list at least one ensemble")
       default: break
       }
-      // An app lists a registry or a few: a linear search beats hashing into a dictionary.
-      var seen: [Located<String>] = []
-      for (r, ensemble) in zip(c.registryNames(a), c.registries(ofApp: i)) {
+      // An app lists a registry or a few: the names before each one are searched, with no
+      // array or set built per app.
+      let names = c.registryNames(a)
+      for (k, (r, ensemble)) in zip(names, c.registries(ofApp: i)).enumerated() {
         if ensemble == nil {
           c.report(
             DiagnosticCatalog.unknownEnsemble, "ensemble '\(r.value)' is not declared", r.range,
             path: path,
             help: Scalars.suggestion(for: r.value, among: ens).map { "did you mean '\($0)'?" })
-        } else if let first = seen.first(where: { $0.value == r.value }) {
+        } else if let first = names[..<k].first(where: { $0.value == r.value }) {
           c.report(
             DiagnosticCatalog.repeatedRegistry,
             "app '\(a.name.value)' lists registry '\(r.value)' twice", r.range, path: path,
             related: [c.related("first listed here", first.range)])
         }
-        if !seen.contains(where: { $0.value == r.value }) { seen.append(r) }
       }
     }
   }
