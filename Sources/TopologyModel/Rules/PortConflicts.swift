@@ -14,8 +14,14 @@ enum PortConflicts: ValidationRule {
     let machine: String
   }
 
+  /// A host (canonical) and a port.
+  struct Address: Hashable {
+    let host: String
+    let port: Int
+  }
+
   static func check(_ c: inout ValidationContext) {
-    var bound: [String: Binding] = [:]
+    var bound: [Address: Binding] = [:]
     // Root cause -> (where to report, first message parts, notes).
     var sameHost: [String: (first: MachineSpec, second: MachineSpec, ports: [String])] = [:]
     var sharedMachines: [String: (first: EnsembleSpec, second: EnsembleSpec, machines: [String], ports: [String])] = [:]
@@ -24,13 +30,13 @@ enum PortConflicts: ValidationRule {
     for (ei, e) in c.topology.ensembles.enumerated() {
       var sameQuorumAndElection: [(machine: MachineSpec, port: Int)] = []
       for (m, _) in c.resolvedMembers(e) {
-        guard let host = m.host?.value else { continue }
+        guard let host = m.host.map({ Scalars.canonicalHost($0.value) }) else { continue }
         let p = c.ports(e, m)
         if p.quorum == p.election { sameQuorumAndElection.append((m, p.quorum)) }
         var ports: [(String, Int)] = [("client", p.client), ("quorum", p.quorum)]
         if p.election != p.quorum { ports.append(("election", p.election)) }
         for (what, port) in ports {
-          let key = "\(Scalars.canonicalHost(host))|\(port)"
+          let key = Address(host: host, port: port)
           guard let first = bound[key] else {
             bound[key] = Binding(ensemble: ei, machine: m.name.value)
             continue
