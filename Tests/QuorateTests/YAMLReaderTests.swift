@@ -86,6 +86,34 @@ import TopologyYAML
     #expect(plainA && !plainB && !plainC)
   }
 
+  @Test func nullIsThePlainSpellingsYAMLReadsAsNull() {
+    // The core schema's nulls (empty, ~, null, Null, NULL), and only when plain.
+    let (root, d) = read(
+      "a:\nb: ~\nc: null\nd: Null\ne: NULL\nf: nULL\ng: \"null\"\nh: '~'\ni: nil\nj: !!str null\n")
+    #expect(d.isEmpty)
+    let values = mapping(root).map(\.1)
+    #expect(values.map(\.isNull) == [true, true, true, true, true, false, false, false, false, false])
+    #expect(
+      values.map(\.kindDescription) == Array(repeating: "null", count: 5) + Array(repeating: "a scalar", count: 5))
+    // A null keeps its text, as YAML wrote it.
+    #expect(values.prefix(5).map(\.scalar) == ["", "~", "null", "Null", "NULL"])
+  }
+
+  @Test func anAliasUsedTwiceIsTheAnchoredMappingBothTimes() {
+    let (root, d) = read("base: &b {host: h1, rack: r1}\nx: *b\ny: [*b, *b]\n")
+    #expect(d.isEmpty)
+    let top = mapping(root)
+    guard case .sequence(let items) = top[2].1.content else {
+      Issue.record("not a list")
+      return
+    }
+    for node in [top[1].1, items[0], items[1]] {
+      #expect(mapping(node).map { "\($0.0)=\($0.1.scalar ?? "")" } == ["host=h1", "rack=r1"])
+      // The range is the anchored node's, on line 1.
+      #expect(node.range == top[0].1.range)
+    }
+  }
+
   @Test func aliasesResolveToTheAnchoredNode() {
     let (root, d) = read("base: &b [x, y]\ncopy: *b\n")
     #expect(d.isEmpty)
