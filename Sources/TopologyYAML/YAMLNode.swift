@@ -66,6 +66,14 @@ public final class YAMLDocument: Sendable {
     }
   }
 
+  /// The text of a node when it is a scalar.
+  @inlinable static func text(_ node: Stored, in scalars: [String]) -> String? {
+    switch node.kind {
+    case .plainScalar, .textScalar, .null: scalars[Int(node.first)]
+    case .sequence, .mapping: nil
+    }
+  }
+
   /// Whether a plain scalar's bytes are one YAML reads as null.
   static func isNull(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
     if text.isEmpty { return true }
@@ -113,7 +121,7 @@ public struct YAMLNode: Sendable {
     case .plainScalar, .null: return .scalar(document.scalars[Int(s.first)], plain: true)
     case .textScalar: return .scalar(document.scalars[Int(s.first)], plain: false)
     case .sequence: return .sequence(Items(document: document, first: Int(s.first), count: Int(s.count)))
-    case .mapping: return .mapping(Pairs(document: document, first: Int(s.first), count: Int(s.count) / 2))
+    case .mapping: return .mapping(Pairs(children: Items(document: document, first: Int(s.first), count: Int(s.count))))
     }
   }
 
@@ -121,13 +129,7 @@ public struct YAMLNode: Sendable {
   @inlinable public var range: SourceRange { stored.range }
 
   /// The scalar text, when the node is a scalar.
-  @inlinable public var scalar: String? {
-    let s = stored
-    switch s.kind {
-    case .plainScalar, .textScalar, .null: return document.scalars[Int(s.first)]
-    case .sequence, .mapping: return nil
-    }
-  }
+  @inlinable public var scalar: String? { YAMLDocument.text(stored, in: document.scalars) }
 
   /// Whether the node is a plain scalar that YAML reads as null (empty, `~`, `null`).
   @inlinable public var isNull: Bool { stored.kind == .null }
@@ -163,28 +165,21 @@ public struct YAMLNode: Sendable {
     }
   }
 
-  /// The pairs of a mapping, in source order.
+  /// The pairs of a mapping, in source order: its children, keys and values alternating.
   public struct Pairs: RandomAccessCollection, Sendable {
-    @usableFromInline let document: YAMLDocument
-    @usableFromInline let first: Int
-    /// The number of pairs.
-    public let count: Int
+    @usableFromInline let children: Items
 
     @usableFromInline
-    init(document: YAMLDocument, first: Int, count: Int) {
-      self.document = document
-      self.first = first
-      self.count = count
-    }
+    init(children: Items) { self.children = children }
 
     /// The first position.
     @inlinable public var startIndex: Int { 0 }
     /// The position past the last pair.
-    @inlinable public var endIndex: Int { count }
+    @inlinable public var endIndex: Int { children.count / 2 }
     /// The pair at `i`.
     @inlinable public subscript(i: Int) -> YAMLPair {
-      precondition(i >= 0 && i < count, "index out of range")
-      let at = first + 2 * i
+      precondition(i >= 0 && i < endIndex, "index out of range")
+      let (document, at) = (children.document, children.first + 2 * i)
       return YAMLPair(
         key: YAMLNode(document: document, id: document.children[at]),
         value: YAMLNode(document: document, id: document.children[at + 1]))

@@ -371,13 +371,7 @@ private struct Builder {
   }
 
   /// The text of a scalar node.
-  func text(_ id: UInt32) -> String? {
-    let node = nodes[Int(id)]
-    switch node.kind {
-    case .plainScalar, .textScalar, .null: return scalars[Int(node.first)]
-    case .sequence, .mapping: return nil
-    }
-  }
+  func text(_ id: UInt32) -> String? { YAMLDocument.text(nodes[Int(id)], in: scalars) }
 
   /// `<<` as a plain scalar key: a merge.
   func isMergeKey(_ id: UInt32) -> Bool {
