@@ -51,7 +51,7 @@ public enum FuzzTarget: String, Sendable {
     _ = ReportRendering.compareText(Comparison.compare(t, evaluator: evaluator))
     let rows = SurvivalMatrix.rows(t, options: MatrixOptions(racks: true, machines: true), evaluator: evaluator)
     _ = MatrixRendering.text(rows, t, gates: FailureGate.allCases)
-    _ = EmitPlan.files(t, options: ServerConfigOptions())
+    for _ in EmitPlan.files(t, options: ServerConfigOptions()) {}
     _ = AnalysisLints.diagnostics(for: t)
     _ = DiagramRendering.topologySVG(t)
     return true

@@ -19,8 +19,11 @@ public struct OutputPlan: Sendable {
     public enum Kind: Sendable { case create, update, conflict }
     public let kind: Kind
     public let path: String
+    /// What is there now and what quorate would write instead, kept only for a file that is
+    /// there and differs, and only when the plan is made for a diff (`keepingTexts`): the
+    /// writer renders each file again as it writes it.
     public let old: String?
-    public let new: String
+    public let new: String?
   }
 
   public var changes: [Change] = []
@@ -34,8 +37,8 @@ public struct OutputPlan: Sendable {
   /// Manifest lines quorate will not act on (paths outside the folder, absolute, `..`).
   public var rejectedManifestEntries: [String] = []
   /// The digests of every file as quorate will leave it, plus (while it writes) the old ones.
-  var finalDigests: [(path: String, digest: String)] = []
-  var oldDigests: [(path: String, digest: String)] = []
+  var finalDigests: [(path: String, digest: UInt64)] = []
+  var oldDigests: [(path: String, digest: UInt64)] = []
 
   public var conflicts: [Change] { changes.filter { $0.kind == .conflict } }
   public var hasDrift: Bool { !changes.isEmpty || !stale.isEmpty }
@@ -50,39 +53,45 @@ public struct OutputPlan: Sendable {
     }
   }
 
-  /// Plans `files` against the folder.
+  /// Plans `files` against the folder, reading each file once and keeping only its digest.
   ///
   /// - Parameters:
-  ///   - files: what the topology produces.
+  ///   - files: what the topology produces, in path order.
   ///   - manifest: the folder's manifest text, or nil when there is none.
+  ///   - keepingTexts: keep the old and new text of every file that differs, for a diff.
   ///   - read: what is at a relative path now.
   public static func make(
-    _ files: [EmittedFile], manifest: String?, read: (String) -> ExistingFile
+    _ files: some Sequence<EmittedFile>, manifest: String?, keepingTexts: Bool = false,
+    read: (String) -> ExistingFile
   ) -> OutputPlan {
     var plan = OutputPlan()
     let parsed = manifest.map(EmitPlan.parseManifest) ?? (entries: [:], rejected: [])
     plan.rejectedManifestEntries = parsed.rejected
     let known = parsed.entries
+    var produced = Set<String>()
     for f in files {
+      produced.insert(f.path)
       let digest = EmitPlan.digest(f.contents)
       plan.finalDigests.append((f.path, digest))
       switch read(f.path) {
       case .blocked(let what):
         plan.blocked.append((f.path, what))
       case .missing:
-        plan.changes.append(Change(kind: .create, path: f.path, old: nil, new: f.contents))
+        plan.changes.append(Change(kind: .create, path: f.path, old: nil, new: nil))
       case .file(let existing):
         if existing == f.contents {
           plan.unchanged += 1
         } else {
           let old = EmitPlan.digest(existing)
           let ours = known[f.path]?.contains(old) ?? false
-          plan.changes.append(Change(kind: ours ? .update : .conflict, path: f.path, old: existing, new: f.contents))
+          plan.changes.append(
+            Change(
+              kind: ours ? .update : .conflict, path: f.path, old: keepingTexts ? existing : nil,
+              new: keepingTexts ? f.contents : nil))
           plan.oldDigests.append((f.path, old))
         }
       }
     }
-    let produced = Set(files.map(\.path))
     // Only the paths no longer produced, in order (not the whole manifest sorted).
     for (p, digests) in known.filter({ !produced.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
       switch read(p) {
@@ -106,12 +115,12 @@ public struct OutputPlan: Sendable {
   /// file either as it was or complete, and both are recognised as quorate's by the next run.
   public func journal() -> String {
     EmitPlan.manifestHeader
-      + (finalDigests + oldDigests).map { "\($0.digest)  \($0.path)\n" }.joined()
+      + (finalDigests + oldDigests).map { "\(EmitPlan.hex($0.digest))  \($0.path)\n" }.joined()
   }
 
   /// The manifest once every file is written.
   public func manifest() -> String {
-    EmitPlan.manifestHeader + finalDigests.map { "\($0.digest)  \($0.path)\n" }.joined()
+    EmitPlan.manifestHeader + finalDigests.map { "\(EmitPlan.hex($0.digest))  \($0.path)\n" }.joined()
   }
 
   /// What `emit --check` prints: every difference, with a unified diff for changed files.
@@ -123,7 +132,7 @@ public struct OutputPlan: Sendable {
       case .update: out += "changed: \(c.path)\n"
       case .conflict: out += "changed: \(c.path) (edited by hand or not written by quorate)\n"
       }
-      if let old = c.old { out += TextDiff.unified(old: old, new: c.new, path: c.path) }
+      if let old = c.old, let new = c.new { out += TextDiff.unified(old: old, new: new, path: c.path) }
     }
     for s in stale { out += "stale: \(s) (no longer produced by the topology)\n" }
     for s in staleChanged { out += "stale: \(s) (no longer produced, changed by hand: left alone)\n" }

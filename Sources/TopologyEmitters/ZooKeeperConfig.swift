@@ -1,20 +1,5 @@
 public import TopologyModel
 
-/// A file quorate writes: a path relative to the output folder, and its exact contents.
-public struct EmittedFile: Sendable, Equatable {
-  /// Relative path with `/` separators; built only from validated names.
-  public let path: String
-  public let contents: String
-  /// Why it exists, for the index.
-  public let purpose: String
-
-  public init(path: String, contents: String, purpose: String) {
-    self.path = path
-    self.contents = contents
-    self.purpose = purpose
-  }
-}
-
 /// Options for server configuration.
 public struct ServerConfigOptions: Sendable {
   /// Where each server keeps its data: `<dataRoot>/<ensemble>/<machine>`.
@@ -63,6 +48,15 @@ public enum ZooKeeperConfig {
   public static func zooCfg(
     _ e: Ensemble, member m: Member, in t: ValidatedTopology, options: ServerConfigOptions
   ) -> String {
+    zooCfg(e, member: m, in: t, options: options, membership: membershipLines(e, in: t))
+  }
+
+  /// The `zoo.cfg` of one member, with its ensemble's membership lines worked out once for all
+  /// of its members.
+  static func zooCfg(
+    _ e: Ensemble, member m: Member, in t: ValidatedTopology, options: ServerConfigOptions,
+    membership: [String]
+  ) -> String {
     let machine = t.machines[m.machine]
     var lines = [
       "# zoo.cfg for server \(m.id) ('\(machine.name)', \(m.role.rawValue)) of ensemble '\(e.name)'.",
@@ -86,7 +80,7 @@ public enum ZooKeeperConfig {
     lines.append("autopurge.snapRetainCount=\(e.snapRetainCount)")
     lines.append("autopurge.purgeInterval=\(e.purgeIntervalHours)")
     if m.role == .observer { lines.append("peerType=observer") }
-    lines += membershipLines(e, in: t)
+    lines += membership
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -95,28 +89,5 @@ public enum ZooKeeperConfig {
     var r = root
     while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
     return (r == "/" ? "" : r) + "/\(ensemble)/\(machine)"
-  }
-
-  /// Every server file: `servers/<ensemble>/<machine>/zoo.cfg` and `.../myid`.
-  public static func files(_ t: ValidatedTopology, options: ServerConfigOptions) -> [EmittedFile] {
-    var out: [EmittedFile] = []
-    for e in t.ensembles {
-      for m in e.members {
-        let dir = "servers/\(e.name)/\(t.machines[m.machine].name)"
-        out.append(
-          EmittedFile(
-            path: "\(dir)/zoo.cfg", contents: zooCfg(e, member: m, in: t, options: options),
-            purpose:
-              "ZooKeeper configuration of server \(m.id) of '\(e.name)' on '\(t.machines[m.machine].name)' (\(m.role.rawValue))"
-          ))
-        out.append(
-          EmittedFile(
-            path: "\(dir)/myid", contents: "\(m.id)\n",
-            purpose:
-              "server id of '\(t.machines[m.machine].name)' in '\(e.name)'; copy it to \(join(options.dataRoot, e.name, t.machines[m.machine].name))/myid"
-          ))
-      }
-    }
-    return out
   }
 }

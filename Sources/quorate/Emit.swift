@@ -75,7 +75,7 @@ extension Quorate {
       }
     }
 
-    private func emit(_ files: [EmittedFile]) throws {
+    private func emit(_ files: EmittedFiles) throws {
       guard let folder = try SafeFolder.open(output, create: !check) else {
         // --check against a folder that does not exist: every file is missing.
         let plan = OutputPlan.make(files, manifest: nil) { _ in .missing }
@@ -98,7 +98,7 @@ extension Quorate {
       case .file(let text): manifestText = text
       case .blocked(let what): throw FolderError(description: "\(what); quorate keeps its manifest there")
       }
-      let plan = OutputPlan.make(files, manifest: manifestText, read: folder.read)
+      let plan = OutputPlan.make(files, manifest: manifestText, keepingTexts: check, read: folder.read)
       for entry in plan.rejectedManifestEntries {
         err("quorate: warning: ignoring '\(entry)' in \(EmitPlan.manifestName): not a path inside '\(output)'\n")
       }
@@ -135,7 +135,7 @@ extension Quorate {
         err("  help: look at them with 'quorate emit --check', then run again with --force to replace them\n")
         throw ExitCode(2)
       }
-      try write(plan, into: folder, manifestText: manifestText)
+      try write(plan, files, into: folder, manifestText: manifestText)
       report(plan)
     }
 
@@ -150,8 +150,11 @@ extension Quorate {
     /// Writes a plan so that a run killed at any point leaves every file as it was or complete,
     /// and the next plain `emit` finishes the job: the journal manifest first (old and new
     /// digests), then every new file as a temporary file, one sync, the renames, the removals,
-    /// one more sync, and the final manifest.
-    private func write(_ plan: OutputPlan, into folder: SafeFolder, manifestText: String?) throws {
+    /// one more sync, and the final manifest. Each changed file is rendered again as it is
+    /// written: the plan keeps digests, not texts.
+    private func write(
+      _ plan: OutputPlan, _ files: EmittedFiles, into folder: SafeFolder, manifestText: String?
+    ) throws {
       guard plan.hasDrift || manifestText != plan.manifest() else { return }
       deferInterrupts()
       var step = 0
@@ -166,19 +169,28 @@ extension Quorate {
       if plan.hasDrift { try folder.writeAtomically(EmitPlan.manifestName, plan.journal()) }
       var pending: [String] = []
       func discard() { for p in pending { folder.discardTemporary(p) } }
-      for c in plan.changes {
+      // The changes come in the files' order: one walk over both.
+      var changes = plan.changes[...]
+      for f in files {
+        guard let c = changes.first else { break }
+        guard c.path == f.path else { continue }
+        changes.removeFirst()
         if interruptRequested != 0 {
           discard()
           throw fail("interrupted; no file in '\(output)' was replaced")
         }
         do {
           checkpoint()
-          _ = try folder.writeTemporary(c.path, c.new, sync: false)
+          _ = try folder.writeTemporary(f.path, f.contents, sync: false)
         } catch {
           discard()
           throw error
         }
-        pending.append(c.path)
+        pending.append(f.path)
+      }
+      if let missed = changes.first {
+        discard()
+        throw fail("internal error: '\(missed.path)' was planned but not produced again; nothing was replaced")
       }
       folder.syncAll()
       for p in pending {

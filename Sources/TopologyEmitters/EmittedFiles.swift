@@ -1,0 +1,208 @@
+import TopologyModel
+
+/// A file quorate writes: a path relative to the output folder, and its exact contents.
+public struct EmittedFile: Sendable, Equatable {
+  /// Relative path with `/` separators; built only from validated names.
+  public let path: String
+  public let contents: String
+  /// Why it exists, for the index.
+  public let purpose: String
+
+  public init(path: String, contents: String, purpose: String) {
+    self.path = path
+    self.contents = contents
+    self.purpose = purpose
+  }
+}
+
+/// Every file `emit` writes, in path order, each rendered only when the iteration reaches it.
+///
+/// A large estate has hundreds of thousands of files and hundreds of megabytes of text; holding
+/// them all at once made `emit` need 75 times the topology's size in memory. Iterating renders
+/// one folder's files at a time: an app's four files share one computation of its addresses,
+/// and a server's `zoo.cfg` shares its ensemble's membership lines with the previous member's.
+/// Iterating twice renders twice, with the same result.
+public struct EmittedFiles: Sequence, Sendable {
+  /// One folder of files: an app's, a server's, or the index at the top.
+  enum Group: Sendable {
+    case app(Int)
+    case index
+    case server(ensemble: Int, member: Int)
+  }
+
+  /// The files of an app's folder.
+  enum AppFile: CaseIterable {
+    case connectStrings, properties, xml, springBoot
+
+    var name: String {
+      switch self {
+      case .connectStrings: "connect-strings.txt"
+      case .properties: "dubbo.properties"
+      case .xml: "dubbo-registry.xml"
+      case .springBoot: "application.yml"
+      }
+    }
+
+    func purpose(_ app: String) -> String {
+      switch self {
+      case .connectStrings: "ZooKeeper connect strings of '\(app)', one per registry"
+      case .properties: "Dubbo registry configuration of '\(app)' as properties"
+      case .xml: "Dubbo registry configuration of '\(app)' as Spring XML"
+      case .springBoot: "Dubbo registry configuration of '\(app)' for Spring Boot"
+      }
+    }
+
+    func render(_ app: App, _ t: ValidatedTopology, _ all: [RegistryAddress]) -> String {
+      switch self {
+      case .connectStrings: AppConfig.connectStrings(app, t, all)
+      case .properties: AppConfig.properties(app, t, all)
+      case .xml: AppConfig.xml(app, t, all)
+      case .springBoot: AppConfig.springBoot(app, t, all)
+      }
+    }
+
+    static let inPathOrder = allCases.sorted { $0.name < $1.name }
+  }
+
+  /// The files of a server's folder.
+  enum ServerFile: CaseIterable {
+    case zooCfg, myid
+
+    var name: String {
+      switch self {
+      case .zooCfg: "zoo.cfg"
+      case .myid: "myid"
+      }
+    }
+
+    static let inPathOrder = allCases.sorted { $0.name < $1.name }
+  }
+
+  let topology: ValidatedTopology
+  let options: ServerConfigOptions
+  /// The folders in path order. Every folder's path ends in `/` and names hold no `/`, so no
+  /// folder's path is a prefix of another's: sorting the folders and then the files within each
+  /// sorts every path.
+  let groups: [Group]
+
+  init(_ t: ValidatedTopology, options: ServerConfigOptions) {
+    topology = t
+    self.options = options
+    let apps = t.apps.indices.map { (key: "apps/\(t.apps[$0].name)/", group: Group.app($0)) }
+    var servers: [(key: String, group: Group)] = []
+    for (ei, e) in t.ensembles.enumerated() {
+      for mi in e.members.indices {
+        servers.append(
+          ("servers/\(e.name)/\(t.machines[e.members[mi].machine].name)/", .server(ensemble: ei, member: mi)))
+      }
+    }
+    // "apps/" < "index.md" < "servers/".
+    groups =
+      apps.sorted { $0.key < $1.key }.map(\.group) + [.index]
+      + servers.sorted { $0.key < $1.key }.map(\.group)
+  }
+
+  /// How many files the sequence yields.
+  public var count: Int {
+    groups.reduce(0) {
+      switch $1 {
+      case .app: $0 + AppFile.allCases.count
+      case .index: $0 + 1
+      case .server: $0 + ServerFile.allCases.count
+      }
+    }
+  }
+
+  public var underestimatedCount: Int { count }
+
+  /// The path and purpose of every file of a folder, in path order, without rendering it.
+  func entries(_ group: Group) -> [(path: String, purpose: String)] {
+    let t = topology
+    switch group {
+    case .index:
+      return [("index.md", "this index")]
+    case .app(let a):
+      let name = t.apps[a].name
+      return AppFile.inPathOrder.map { ("apps/\(name)/\($0.name)", $0.purpose(name)) }
+    case .server(let ei, let mi):
+      let e = t.ensembles[ei]
+      let m = e.members[mi]
+      let machine = t.machines[m.machine].name
+      return ServerFile.inPathOrder.map {
+        let path = "servers/\(e.name)/\(machine)/\($0.name)"
+        switch $0 {
+        case .zooCfg:
+          return (path, "ZooKeeper configuration of server \(m.id) of '\(e.name)' on '\(machine)' (\(m.role.rawValue))")
+        case .myid:
+          let dataDir = ZooKeeperConfig.join(options.dataRoot, e.name, machine)
+          return (path, "server id of '\(machine)' in '\(e.name)'; copy it to \(dataDir)/myid")
+        }
+      }
+    }
+  }
+
+  /// `index.md`: a line for every other file.
+  func index() -> String {
+    var index = "# Files written by quorate for topology '\(topology.name)'\n\n"
+    index += "Generated by quorate. Do not edit these files: change the topology and run `quorate emit` again; "
+    index += "`quorate emit --check` reports drift. Each server's `myid` belongs in its dataDir.\n\n"
+    index += "| file | what it is |\n|---|---|\n"
+    for group in groups {
+      if case .index = group { continue }
+      for f in entries(group) { index += "| `\(f.path)` | \(f.purpose) |\n" }
+    }
+    return index
+  }
+
+  public func makeIterator() -> Iterator { Iterator(files: self) }
+
+  /// Renders one folder at a time and hands out its files.
+  public struct Iterator: IteratorProtocol {
+    let files: EmittedFiles
+    var nextGroup = 0
+    var pending: [EmittedFile] = []
+    var pendingIndex = 0
+    /// Server lists and addresses already worked out, shared by every app.
+    var known = ConnectStrings.ServerLists()
+    /// The last ensemble's membership lines, shared by its members' `zoo.cfg`.
+    var membership: (ensemble: Int, lines: [String])?
+
+    public mutating func next() -> EmittedFile? {
+      while pendingIndex == pending.count {
+        guard nextGroup < files.groups.count else { return nil }
+        pending = render(files.groups[nextGroup])
+        pendingIndex = 0
+        nextGroup += 1
+      }
+      defer { pendingIndex += 1 }
+      return pending[pendingIndex]
+    }
+
+    mutating func render(_ group: Group) -> [EmittedFile] {
+      let t = files.topology
+      let entries = files.entries(group)
+      let contents: [String]
+      switch group {
+      case .index:
+        contents = [files.index()]
+      case .app(let a):
+        let app = t.apps[a]
+        let all = ConnectStrings.addresses(app: app, in: t, known: &known)
+        contents = AppFile.inPathOrder.map { $0.render(app, t, all) }
+      case .server(let ei, let mi):
+        let e = t.ensembles[ei]
+        let m = e.members[mi]
+        if membership?.ensemble != ei { membership = (ei, ZooKeeperConfig.membershipLines(e, in: t)) }
+        let lines = membership?.lines ?? []
+        contents = ServerFile.inPathOrder.map {
+          switch $0 {
+          case .zooCfg:
+            ZooKeeperConfig.zooCfg(e, member: m, in: t, options: files.options, membership: lines)
+          case .myid: "\(m.id)\n"
+          }
+        }
+      }
+      return zip(entries, contents).map { EmittedFile(path: $0.path, contents: $1, purpose: $0.purpose) }
+    }
+  }
+}
