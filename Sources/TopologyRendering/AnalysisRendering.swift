@@ -170,12 +170,11 @@ public enum AnalysisRendering {
       section()
       out +=
         "ensemble '\(e.name)' (\(e.quorum.rawValue) quorum: \(AnalysisWording.count(e.voters, "voter")), \(AnalysisWording.count(e.observers, "observer")))\n"
-      out +=
-        "  placement:       "
-        + e.placement.map {
-          "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
-            + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")
-        }.joined(separator: ", ") + "\n"
+      let placement = e.placement.map {
+        "\($0.datacenter) \($0.voters)v" + ($0.observers > 0 ? "+\($0.observers)o" : "")
+          + (e.quorum == .hierarchical ? " (weight \($0.weight))" : "")
+      }
+      out += "  placement:       \(placement.joined(separator: ", "))\n"
       out += "  quorum needs:    \(AnalysisWording.requirement(e.requirement))\n"
       out +=
         e.toleratedMachineFailures <= 0
@@ -213,12 +212,12 @@ public enum AnalysisRendering {
       section()
       out += "app '\(a.name)' in '\(a.datacenter)', registries: "
       if let body = bodies[a.profile] {
-        out += body
+        out.write(body)
         continue
       }
       let body = appBody(a, app, t)
       bodies[a.profile] = body
-      out += body
+      out.write(body)
     }
   }
 

@@ -277,9 +277,9 @@ public enum ReportRendering {
     let comparisons = Comparison.compare(t, evaluator: evaluator)
     func heading(_ text: String, level: Int = 2) {
       if markdown {
-        out += String(repeating: "#", count: level) + " \(text)\n\n"
+        out.write(String(repeating: "#", count: level) + " \(text)\n\n")
       } else {
-        out += text + "\n" + String(repeating: level == 1 ? "=" : "-", count: text.count) + "\n\n"
+        out.write(text + "\n" + String(repeating: level == 1 ? "=" : "-", count: text.count) + "\n\n")
       }
     }
     heading("quorate report: \(t.name)", level: 1)
@@ -292,7 +292,8 @@ public enum ReportRendering {
       out += "No warnings.\n\n"
     } else {
       for d in warnings.sortedByPosition() {
-        out += (markdown ? "- `\(d.code)` " : "- \(d.code) ") + "line \(d.range.start.line): \(d.message)\n"
+        out += markdown ? "- `\(d.code)` " : "- \(d.code) "
+        out += "line \(d.range.start.line): \(d.message)\n"
         if let help = d.help { out += "  help: \(help)\n" }
       }
       out += "\n"
@@ -300,7 +301,7 @@ public enum ReportRendering {
 
     heading("Ensembles")
     if markdown {
-      out +=
+      out.write(
         markdownTable(
           [
             "ensemble", "quorum", "voters", "observers", "tolerates", "critical datacenters",
@@ -314,7 +315,7 @@ public enum ReportRendering {
               e.criticalDatacenters.isEmpty ? "none" : e.criticalDatacenters.joined(separator: ", "),
               AnalysisRendering.setList(e.minimalBreakingDatacenterSets),
             ]
-          }) + "\n"
+          }) + "\n")
       for a in analysis.apps {
         let lost = a.failures.filter { $0.outcome.status == .unavailable }.map(\.datacenter)
         let cut = a.isolations.filter { $0.outcome.status == .unavailable }.map(\.datacenter)
@@ -326,7 +327,7 @@ public enum ReportRendering {
             lost.isEmpty ? nil : "when \(lost.joined(separator: ", ")) fails",
             cut.isEmpty ? nil : "when \(cut.joined(separator: ", ")) is cut off",
           ].compactMap { $0 }
-          out += "loses its registry " + parts.joined(separator: "; ") + "\n"
+          out += "loses its registry \(parts.joined(separator: "; "))\n"
         }
       }
       out += "\n"
@@ -341,14 +342,14 @@ public enum ReportRendering {
       if comparisons.isEmpty { out += "No datacenter hosts apps.\n\n" }
       for c in comparisons {
         out += "### Site \(c.site)\n\nApps: \(c.apps.joined(separator: ", ")). As written: \(usage(c)).\n\n"
-        out += markdownTable(["", "shared", "independent"], rows(c).map { [$0.0, $0.1, $0.2] }) + "\n"
+        out.write(markdownTable(["", "shared", "independent"], rows(c).map { [$0.0, $0.1, $0.2] }) + "\n")
         for d in [c.shared, c.independent] {
           if let words = origin(d) { out += "- \(d.kind.rawValue): \(words)\n" }
         }
         out += "- **Recommendation**: \(recommendation(c))\n\n"
       }
     } else {
-      out += compareText(comparisons)
+      out.write(compareText(comparisons))
     }
 
     heading("Connect strings")

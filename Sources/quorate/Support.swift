@@ -73,7 +73,7 @@ func outJSON(_ value: JSONValue) {
 /// Runs a view that writes its text in pieces, each piece going to standard output (through
 /// ``out(_:)``) as soon as it is large enough: a long report is never held whole.
 func streamOut(_ view: (TextOutput) -> Void) {
-  let output = TextOutput(sink: out)
+  let output = TextOutput { bytes in bytes.withUnsafeBytes { out($0) } }
   view(output)
   output.finish()
 }
@@ -259,7 +259,7 @@ struct FileAndFormat: ParsableArguments {
 
   /// Loads the file and prints the text or the JSON the caller renders.
   func run(text: (ValidatedTopology) -> String, json: (ValidatedTopology) -> JSONValue) throws {
-    try run(text: { t, output in output += text(t) }, json: json)
+    try run(text: { t, output in output.write(text(t)) }, json: json)
   }
 
   /// Runs with text written to standard output as the view makes it.

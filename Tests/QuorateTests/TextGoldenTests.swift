@@ -44,8 +44,8 @@ import TopologyRendering
 @Suite struct TextOutputTests {
   @Test func piecesJoinToTheWholeText() throws {
     var pieces: [String] = []
-    let out = TextOutput(threshold: 5) { pieces.append($0) }
-    for word in ["a", "bc", "defgh", "", "ijklmnop", "q"] { out += word }
+    let out = TextOutput(threshold: 5) { pieces.append(String(decoding: $0, as: UTF8.self)) }
+    for word in ["a", "bc", "defgh", "", "ijklmnop", "q"] { out.write(word) }
     #expect(out.finish() == "")
     #expect(pieces == ["abcdefgh", "ijklmnop", "q"])
     #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= 5 })
@@ -53,6 +53,25 @@ import TopologyRendering
     whole += "x"
     whole += "y"
     #expect(whole.finish() == "xy")
+  }
+
+  /// A line written as a literal holds exactly what the same `String` interpolation gives:
+  /// its static parts, texts (with characters of more than one byte), whole numbers of every
+  /// size and sign, and other values through their description.
+  @Test func linesWriteWhatStringInterpolationWrites() {
+    let name = "dc-é東"
+    let port = 2181
+    let substring = "a,b,c".split(separator: ",")[1]
+    let ratio = 0.25
+    let out = TextOutput()
+    out += "app '\(name)' at \(port) of \(Int.min) and \(Int.max), \(0), \(-7); \(substring) \(ratio)\n"
+    out += ""
+    out += "é plain\n"
+    out.write("\(port)")
+    #expect(
+      out.finish()
+        == "app '\(name)' at \(port) of \(Int.min) and \(Int.max), \(0), \(-7); \(substring) \(ratio)\n"
+        + "é plain\n" + "2181")
   }
 
   @Test(arguments: ConsistencyTests.topologies)
@@ -63,7 +82,7 @@ import TopologyRendering
     let t = try #require(loaded.topology)
     func streamed(_ view: (TextOutput) -> Void) -> String {
       var text = ""
-      let out = TextOutput(threshold: 64) { text += $0 }
+      let out = TextOutput(threshold: 64) { text += String(decoding: $0, as: UTF8.self) }
       view(out)
       out.finish()
       return text
