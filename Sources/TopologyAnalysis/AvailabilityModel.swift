@@ -15,7 +15,8 @@ public enum AvailabilityModel {
   /// The largest number of distinct tallies carried (hierarchical quorums with many groups).
   public static let maxStates = 200_000
 
-  /// P(quorum), or nil when an availability is not set or the state space is too large.
+  /// P(quorum), or nil when an availability is not set or the state space is too large (more
+  /// than ``maxStates`` tallies, or too many to number in 63 bits; see ``Tallies``).
   public static func quorumProbability(_ e: Ensemble, in t: ValidatedTopology) -> Double? {
     quorumProbability(system: QuorumSystem(e), machines: e.members.map(\.machine), in: t)
   }
@@ -26,39 +27,21 @@ public enum AvailabilityModel {
     for (i, m) in machines.enumerated() where system.memberGroup[i] != nil {
       dcs[t.machines[m].datacenter, default: []].append(i)
     }
-    var states: [[Int]: Double] = [Array(repeating: 0, count: system.groupWeights.count): 1]
+    guard let tallies = Tallies(bounds: system.groupWeights) else { return nil }
+    var states = Tallies.Distribution.certain
     for d in dcs.keys.sorted() {
       guard let pDC = t.datacenters[d].availability else { return nil }
       // Distribution of this datacenter's alive tally, given it is up.
-      var inside: [[Int]: Double] = [Array(repeating: 0, count: system.groupWeights.count): 1]
+      var inside = Tallies.Distribution.certain
       for i in dcs[d] ?? [] {
         guard let p = t.machines[machines[i]].availability else { return nil }
-        var next: [[Int]: Double] = [:]
-        for (tally, q) in sorted(inside) {
-          next[tally, default: 0] += q * (1 - p)
-          var up = tally
-          if let g = system.memberGroup[i] { up[g] += system.memberWeight[i] }
-          next[up, default: 0] += q * p
-        }
-        inside = next
+        let vote = system.memberGroup[i].map { tallies.code(adding: system.memberWeight[i], to: $0) } ?? 0
+        inside = inside.step(p) { $0 + vote }
       }
-      var next: [[Int]: Double] = [:]
-      for (tally, q) in sorted(states) {
-        next[tally, default: 0] += q * (1 - pDC)
-        for (add, r) in sorted(inside) {
-          next[zip(tally, add).map(+), default: 0] += q * pDC * r
-        }
-      }
-      guard next.count <= maxStates else { return nil }
-      states = next
+      states = states.combine(inside, up: pDC)
+      guard states.count <= maxStates else { return nil }
     }
-    return sorted(states).reduce(0) { $0 + (system.hasQuorum(aliveWeight: $1.0) ? $1.1 : 0) }
-  }
-
-  /// Dictionary entries in key order: Swift's hashing is seeded per process, and floating-point
-  /// sums must not depend on it, or the same input would not give the same bytes.
-  static func sorted(_ d: [[Int]: Double]) -> [([Int], Double)] {
-    d.map { ($0.key, $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+    return states.total { system.hasQuorum(aliveWeight: tallies.decode($0)) }
   }
 
   /// P(the app's preferred registry is usable | the app's datacenter is up): a quorum, and for
@@ -99,44 +82,47 @@ public enum AvailabilityModel {
       for (i, m) in e.members.enumerated() { roles[m.machine, default: []].append((parts.count - 1, i)) }
       width += groups + (local ? 1 : 0)
     }
-    func up(_ state: [Int], machine: Int) -> [Int] {
+    var bounds: [Int] = []
+    for part in parts {
+      bounds += part.system.groupWeights
+      if part.localSlot != nil { bounds.append(1) }
+    }
+    guard let tallies = Tallies(bounds: bounds) else { return nil }
+    // A machine coming up adds its weight to its group in every registry it serves, and marks
+    // a member in the app's datacenter present (a mark, not a count: it stays at 1).
+    func up(_ state: Int, machine: Int) -> Int {
       var next = state
       for (p, i) in roles[machine] ?? [] {
         let part = parts[p]
-        if let g = part.system.memberGroup[i] { next[part.offset + g] += part.system.memberWeight[i] }
-        if let slot = part.localSlot, t.machines[machine].datacenter == app.datacenter { next[slot] = 1 }
+        if let g = part.system.memberGroup[i] {
+          next += tallies.code(adding: part.system.memberWeight[i], to: part.offset + g)
+        }
+        if let slot = part.localSlot, t.machines[machine].datacenter == app.datacenter,
+          tallies.digit(next, slot) == 0
+        {
+          next += tallies.code(adding: 1, to: slot)
+        }
       }
       return next
     }
-    let zero = Array(repeating: 0, count: width)
-    var states: [[Int]: Double] = [zero: 1]
+    var states = Tallies.Distribution.certain
     let byDC = Dictionary(grouping: roles.keys.sorted()) { t.machines[$0].datacenter }
     for d in byDC.keys.sorted() {
       guard let pDC = datacenterAvailability(d) else { return nil }
-      var inside: [[Int]: Double] = [zero: 1]
+      var inside = Tallies.Distribution.certain
       for m in byDC[d] ?? [] {
         guard let p = t.machines[m].availability else { return nil }
-        var next: [[Int]: Double] = [:]
-        for (state, q) in sorted(inside) {
-          next[state, default: 0] += q * (1 - p)
-          next[up(state, machine: m), default: 0] += q * p
-        }
-        inside = next
+        inside = inside.step(p) { up($0, machine: m) }
       }
-      var next: [[Int]: Double] = [:]
-      for (state, q) in sorted(states) {
-        next[state, default: 0] += q * (1 - pDC)
-        for (add, r) in sorted(inside) { next[zip(state, add).map(+), default: 0] += q * pDC * r }
-      }
-      guard next.count <= maxStates else { return nil }
-      states = next
+      states = states.combine(inside, up: pDC)
+      guard states.count <= maxStates else { return nil }
     }
-    return sorted(states).reduce(0) { total, entry in
-      let usable = parts.contains { part in
-        let tally = Array(entry.0[part.offset..<(part.offset + part.system.groupWeights.count)])
-        return part.system.hasQuorum(aliveWeight: tally) && (part.localSlot.map { entry.0[$0] > 0 } ?? true)
+    return states.total { code in
+      let tally = tallies.decode(code)
+      return parts.contains { part in
+        let groups = Array(tally[part.offset..<(part.offset + part.system.groupWeights.count)])
+        return part.system.hasQuorum(aliveWeight: groups) && (part.localSlot.map { tally[$0] > 0 } ?? true)
       }
-      return total + (usable ? entry.1 : 0)
     }
   }
 
