@@ -184,6 +184,28 @@ public struct YAMLNode: Sendable {
         key: YAMLNode(document: document, id: document.children[at]),
         value: YAMLNode(document: document, id: document.children[at + 1]))
     }
+
+    /// The pair whose key is the scalar `key`, if any. Reads the document in place: looking up
+    /// an app's fields went through a node (and a reference to the document) per key.
+    @inlinable public func pair(forKey key: String) -> YAMLPair? {
+      let document = children.document
+      let length = key.utf8.count
+      var at = children.first
+      let end = children.first + children.count
+      while at < end {
+        let k = document.nodes[Int(document.children[at])]
+        if k.kind != .sequence && k.kind != .mapping {
+          let text = document.scalars[Int(k.first)]
+          if text.utf8.count == length && text == key {
+            return YAMLPair(
+              key: YAMLNode(document: document, id: document.children[at]),
+              value: YAMLNode(document: document, id: document.children[at + 1]))
+          }
+        }
+        at += 2
+      }
+      return nil
+    }
   }
 }
 
