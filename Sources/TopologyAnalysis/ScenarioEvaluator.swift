@@ -219,9 +219,35 @@ public struct ScenarioEvaluator: Sendable {
   public init(_ topology: ValidatedTopology) {
     self.topology = topology
     self.systems = topology.ensembles.map(QuorumSystem.init)
-    self.connectLists = topology.apps.map { app in
-      app.registries.map { ConnectList.members(app: app, ensemble: topology.ensembles[$0], in: topology) }
+    // An app's connect list for a registry depends only on the ensemble, the app's datacenter
+    // and its connect mode: each is computed once and numbered by its contents, so that apps
+    // sharing lists share one array, and classes compare list numbers, not lists.
+    struct ListKey: Hashable {
+      let ensemble: Int
+      let datacenter: Int
+      let local: Bool
     }
+    var listIDs: [ListKey: Int] = [:]
+    var idOfList: [[Int]: Int] = [:]
+    var distinctLists: [[Int]] = []
+    var appListIDs: [[Int]] = []
+    appListIDs.reserveCapacity(topology.apps.count)
+    for app in topology.apps {
+      appListIDs.append(
+        app.registries.map { ei in
+          let key = ListKey(ensemble: ei, datacenter: app.datacenter, local: app.connect == .local)
+          if let id = listIDs[key] { return id }
+          let list = ConnectList.members(app: app, ensemble: topology.ensembles[ei], in: topology)
+          let id = idOfList[list] ?? distinctLists.count
+          if id == distinctLists.count {
+            idOfList[list] = id
+            distinctLists.append(list)
+          }
+          listIDs[key] = id
+          return id
+        })
+    }
+    self.connectLists = appListIDs.map { $0.map { distinctLists[$0] } }
     var ensemblesIn = Array(repeating: [Int](), count: topology.datacenters.count)
     for (ei, e) in topology.ensembles.enumerated() {
       for d in Set(e.members.map { topology.machines[$0.machine].datacenter }).sorted() { ensemblesIn[d].append(ei) }
@@ -229,7 +255,8 @@ public struct ScenarioEvaluator: Sendable {
     struct ClassKey: Hashable {
       let datacenter: Int
       let registries: [Int]
-      let lists: [[Int]]
+      /// The connect lists, by their numbers (equal numbers, equal lists).
+      let lists: [Int]
       let requestedMs: Int
     }
     var classOf: [ClassKey: Int] = [:]
@@ -240,7 +267,7 @@ public struct ScenarioEvaluator: Sendable {
     appClass.reserveCapacity(topology.apps.count)
     for (ai, app) in topology.apps.enumerated() {
       let key = ClassKey(
-        datacenter: app.datacenter, registries: app.registries, lists: connectLists[ai],
+        datacenter: app.datacenter, registries: app.registries, lists: appListIDs[ai],
         requestedMs: app.requestedSessionTimeoutMs)
       if let c = classOf[key] {
         classApps[c].append(ai)
@@ -267,13 +294,17 @@ public struct ScenarioEvaluator: Sendable {
     self.requirements = topology.ensembles.indices.map { systems[$0].requirement(topology.ensembles[$0].quorum) }
     self.appDatacenter = topology.apps.map(\.datacenter)
     self.appRegistries = topology.apps.map(\.registries)
+    // Client timings depend on what a class shares (registries, lists, requested timeout):
+    // made once per class, the same array for each of its apps.
     let lists = self.connectLists
-    self.appTimings = topology.apps.enumerated().map { ai, app in
-      app.registries.enumerated().map { r, ei in
+    let classTimings = classApps.map { members in
+      let (ai, app) = (members[0], topology.apps[members[0]])
+      return app.registries.enumerated().map { r, ei in
         FailoverModel(
           requestedMs: app.requestedSessionTimeoutMs, ensemble: topology.ensembles[ei], servers: lists[ai][r].count)
       }
     }
+    self.appTimings = appClass.map { classTimings[$0] }
     self.baseline = ([], [])
     let none = FailureScenario(datacenterCount: topology.datacenters.count)
     let ensembles = topology.ensembles.indices.map { evaluate(ensemble: $0, none) }
