@@ -8,6 +8,10 @@ public indirect enum JSONValue: Sendable, Equatable {
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
+  /// An array whose elements are made one at a time, as it is written, and dropped once
+  /// written: `matrix --format json` on an estate is thousands of scenarios of every app each,
+  /// far more than fits in memory at once.
+  case elements(JSONElements)
 
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     lhs.rendered(pretty: false) == rhs.rendered(pretty: false)
@@ -76,6 +80,25 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
         if pretty { JSONValue.newline(&out, indent) }
         out.append(UInt8(ascii: "]"))
+      case .elements(let elements):
+        let items = elements.makeIterator()
+        guard var item = items.next() else {
+          out.append(contentsOf: "[]".utf8)
+          return
+        }
+        out.append(UInt8(ascii: "["))
+        var first = true
+        while true {
+          if !first { out.append(UInt8(ascii: ",")) }
+          first = false
+          if pretty { JSONValue.newline(&out, indent + 1) }
+          write(item, indent: indent + 1)
+          if out.count >= threshold { flush() }
+          guard let next = items.next() else { break }
+          item = next
+        }
+        if pretty { JSONValue.newline(&out, indent) }
+        out.append(UInt8(ascii: "]"))
       case .object(let pairs):
         if pairs.isEmpty {
           out.append(contentsOf: "{}".utf8)
@@ -125,6 +148,20 @@ public indirect enum JSONValue: Sendable, Equatable {
       out.append(contentsOf: bytes[start...])
     }
     out.append(UInt8(ascii: "\""))
+  }
+}
+
+/// The elements of a ``JSONValue/elements(_:)`` array: a sequence and what makes each element's
+/// value, run again each time the array is written.
+public struct JSONElements: Sendable {
+  let makeIterator: @Sendable () -> AnyIterator<JSONValue>
+
+  /// The values `transform` makes of the elements of `sequence`, in order.
+  public init<S: Sequence & Sendable>(_ sequence: S, _ transform: @escaping @Sendable (S.Element) -> JSONValue) {
+    makeIterator = {
+      var iterator = sequence.makeIterator()
+      return AnyIterator { iterator.next().map(transform) }
+    }
   }
 }
 

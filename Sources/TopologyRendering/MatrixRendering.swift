@@ -6,11 +6,14 @@ public import TopologyModel
 /// `what-if` document per scenario).
 public enum MatrixRendering {
   /// `matrix --format json`: `{"scenarios": [...]}`, each element shaped as `what-if`'s JSON.
+  /// Each scenario's value is made as it is written and dropped after: the rows of an estate
+  /// (thousands of scenarios of tens of thousands of apps) are never held at once.
   public static func json(_ rows: MatrixRows, _ t: ValidatedTopology) -> JSONValue {
     .object([
       (
         "scenarios",
-        .array(rows.map { AnalysisRendering.whatIfJSON($0.scenario, (Array($0.ensembles), Array($0.apps)), t) })
+        .elements(
+          JSONElements(rows) { AnalysisRendering.whatIfJSON($0.scenario, (Array($0.ensembles), Array($0.apps)), t) })
       )
     ])
   }

@@ -108,5 +108,39 @@ import TopologyRendering
       #expect(pieces > 10)
     }
     #expect(streamed { ConnectStrings.text(t, apps: t.apps, into: $0) } == ConnectStrings.text(t, apps: t.apps))
+    // The matrix's scenarios, made one at a time as they are written, are the document built
+    // whole: every scenario's what-if value, in order.
+    let rows = SurvivalMatrix.rows(t, evaluator: ScenarioEvaluator(t))
+    let eager = JSONValue.object([
+      (
+        "scenarios",
+        .array(rows.map { AnalysisRendering.whatIfJSON($0.scenario, (Array($0.ensembles), Array($0.apps)), t) })
+      )
+    ])
+    for pretty in [false, true] {
+      #expect(MatrixRendering.json(rows, t).rendered(pretty: pretty) == eager.rendered(pretty: pretty))
+    }
+  }
+
+  /// An array whose elements are made as it is written reads exactly as the same array built
+  /// whole: empty, one element, several, nested, compact and indented, in pieces of any size.
+  @Test func lazyElementsWriteWhatAnArrayWrites() {
+    let values: [[Int]] = [[], [7], [1, 2, 3]]
+    for items in values {
+      let eager = JSONValue.object([
+        ("xs", .array(items.map { .object([("n", .int($0)), ("inner", .array([.int($0), .null]))]) })),
+        ("after", .bool(true)),
+      ])
+      let lazy = JSONValue.object([
+        ("xs", .elements(JSONElements(items) { .object([("n", .int($0)), ("inner", .array([.int($0), .null]))]) })),
+        ("after", .bool(true)),
+      ])
+      for pretty in [false, true] {
+        #expect(lazy.rendered(pretty: pretty) == eager.rendered(pretty: pretty))
+        var bytes: [UInt8] = []
+        lazy.write(pretty: pretty, threshold: 3) { bytes += $0 }
+        #expect(String(decoding: bytes, as: UTF8.self) == eager.rendered(pretty: pretty) + "\n")
+      }
+    }
   }
 }
