@@ -311,18 +311,42 @@ public enum DiagramRendering {
   // MARK: Survival matrix as SVG
 
   /// `svg` of the survival matrix: a row per scenario, a column per ensemble and app; each cell
-  /// coloured and labelled (quorum / no quorum; ok / degraded / unavailable / down).
+  /// coloured and labelled (quorum / no quorum; ok / degraded / unavailable / down). At most
+  /// ``maxSurvivalRows`` scenarios and ``maxSurvivalColumns`` columns are drawn.
   public static func survivalSVG(_ rows: [MatrixRow], _ t: ValidatedTopology) -> String {
+    survivalSVG(rows, count: rows.count, t)
+  }
+
+  /// The survival picture of rows read from `rows` (evaluated as they are read: only the
+  /// scenarios drawn are evaluated).
+  public static func survivalSVG(_ rows: MatrixRows, _ t: ValidatedTopology) -> String {
+    survivalSVG(rows, count: rows.count, t)
+  }
+
+  /// The most scenarios and columns the survival picture draws. An estate's full grid (2,144
+  /// scenarios by 51,000 ensembles and apps) would be a picture of a hundred million cells
+  /// that no viewer opens; what is not drawn is counted under the grid, and `matrix` lists it.
+  public static let maxSurvivalRows = 200
+  public static let maxSurvivalColumns = 40
+
+  static func survivalSVG(_ all: some Sequence<MatrixRow>, count: Int, _ t: ValidatedTopology) -> String {
+    let rows = Array(all.prefix(maxSurvivalRows))
     let labels = rows.map { AnalysisWording.scenarioLabel($0.scenario, t) }
     let labelWidth = max(120, Double(labels.map(\.count).max() ?? 0) * 7.2 + 20)
     let cellWidth = 104.0
     let cellHeight = 24.0
     let headerHeight = 120.0
+    let ensembleColumns = Array(t.ensembles.indices.prefix(maxSurvivalColumns))
+    let appColumns = Array(t.apps.indices.prefix(maxSurvivalColumns - ensembleColumns.count))
     let columns =
-      t.ensembles.map { "ensemble \($0.name)" } + t.apps.map { "\($0.name) (\(t.datacenters[$0.datacenter].name))" }
-    // Room on the right for the slanted headers, and for the two-line key below.
+      ensembleColumns.map { "ensemble \(t.ensembles[$0].name)" }
+      + appColumns.map { "\(t.apps[$0].name) (\(t.datacenters[t.apps[$0].datacenter].name))" }
+    let hiddenRows = count - rows.count
+    let hiddenColumns = t.ensembles.count + t.apps.count - columns.count
+    let omitted = hiddenRows > 0 || hiddenColumns > 0
+    // Room on the right for the slanted headers, and for the key (and what is not drawn) below.
     let width = max(labelWidth + Double(columns.count) * cellWidth + 130, 800)
-    let height = headerHeight + Double(rows.count) * cellHeight + 70
+    let height = headerHeight + Double(rows.count) * cellHeight + 70 + (omitted ? 18 : 0)
     var out = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" \
       viewBox="0 0 \(n(width)) \(n(height))" font-family="DejaVu Sans, Verdana, sans-serif" font-size="12">
@@ -344,13 +368,15 @@ public enum DiagramRendering {
       let y = headerHeight + Double(r) * cellHeight
       out += "<text x=\"10\" y=\"\(n(y + 16))\">\(xml(labels[r]))</text>\n"
       var x = labelWidth
-      for o in row.ensembles {
+      for e in ensembleColumns {
+        let o = row.ensembles[e]
         let side = o.quorumSide.map { row.scenario.isPartitioned ? ($0 == 0 ? " (rest)" : " (side \($0))") : "" } ?? ""
         let text = o.quorum ? "quorum" + side : "NO QUORUM"
         out += cell(x, y, o.quorum ? "#c7e9c0" : "#fcbba1", text, bold: !o.quorum)
         x += cellWidth
       }
-      for o in row.apps {
+      for a in appColumns {
+        let o = row.apps[a]
         let (fill, text): (String, String) =
           switch o.status {
           case .ok: ("#c7e9c0", "ok")
@@ -362,6 +388,18 @@ public enum DiagramRendering {
           x, y, fill, text + (o.sessionExpiryRisk ? " !" : ""), bold: o.status == .degraded || o.status == .unavailable)
         x += cellWidth
       }
+    }
+    if omitted {
+      let scenarios =
+        hiddenRows > 0
+        ? "the first \(rows.count) of \(AnalysisWording.count(count, "scenario"))"
+        : AnalysisWording.count(count, "scenario")
+      let shown =
+        hiddenColumns > 0
+        ? "the first \(columns.count) of \(t.ensembles.count + t.apps.count) columns (\(AnalysisWording.count(t.ensembles.count, "ensemble")), then \(AnalysisWording.count(t.apps.count, "app")))"
+        : "every ensemble and app"
+      out +=
+        "<text x=\"10\" y=\"\(n(height - 54))\" fill=\"#555555\">\(xml("Drawn: \(scenarios), \(shown); quorate matrix --format json lists every one."))</text>\n"
     }
     out +=
       "<text x=\"10\" y=\"\(n(height - 36))\" fill=\"#555555\">\(xml("green: quorum / ok; yellow: degraded (a later registry); red: no quorum / unavailable;"))</text>\n"

@@ -59,7 +59,7 @@ extension Quorate {
       case (.topology, .dot): out(DiagramRendering.topologyDOT(t))
       case (.topology, .mermaid): out(DiagramRendering.topologyMermaid(t))
       case (.survival, _):
-        let rows = Array(SurvivalMatrix.rows(t, options: scenarios.options, evaluator: ScenarioEvaluator(t)))
+        let rows = SurvivalMatrix.rows(t, options: scenarios.options, evaluator: ScenarioEvaluator(t))
         out(DiagramRendering.survivalSVG(rows, t))
       }
     }
