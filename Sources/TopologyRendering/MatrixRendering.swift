@@ -138,13 +138,25 @@ public enum MatrixRendering {
   public static func markdownAndFailing(
     _ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = []
   ) -> (text: String, failing: Int) {
-    var out = "# Survival matrix of `\(t.name)`\n\n"
+    let out = TextOutput()
+    let failing = markdown(rows, t, gates: gates, into: out)
+    return (out.finish(), failing)
+  }
+
+  /// `matrix --format markdown` written to `out` a row at a time, as each scenario is
+  /// evaluated (an estate's table is hundreds of megabytes: it is never held whole); returns
+  /// how many rows trip the gates.
+  public static func markdown(
+    _ rows: MatrixRows, _ t: ValidatedTopology, gates: [FailureGate] = [], into out: TextOutput
+  ) -> Int {
+    out += "# Survival matrix of `\(t.name)`\n\n"
     out +=
       "\(AnalysisWording.count(rows.count, "scenario")); ensembles: quorum (side of a cut) or none; apps: status, ⚠ when clients risk SESSION_EXPIRED while they fail over.\n\n"
     let header =
       ["scenario"] + t.ensembles.map { "ensemble \($0.name)" }
       + t.apps.map { "\($0.name) (\(t.datacenters[$0.datacenter].name))" } + (gates.isEmpty ? [] : ["gates"])
-    var table: [[String]] = []
+    out.write(ReportRendering.markdownRow(header))
+    out.write(ReportRendering.markdownRule(columns: header.count))
     var failing = 0
     for row in rows {
       var cells = [AnalysisWording.scenario(row.scenario, t)]
@@ -162,10 +174,9 @@ public enum MatrixRendering {
         if !tripped.isEmpty { failing += 1 }
         cells.append(tripped.isEmpty ? "pass" : "**fails** " + tripped.map(\.rawValue).joined(separator: ", "))
       }
-      table.append(cells)
+      out.write(ReportRendering.markdownRow(cells))
     }
-    out += ReportRendering.markdownTable(header, table)
-    return (out, failing)
+    return failing
   }
 }
 

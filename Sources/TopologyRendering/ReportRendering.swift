@@ -241,10 +241,17 @@ public enum ReportRendering {
   }
 
   static func markdownTable(_ header: [String], _ rows: [[String]]) -> String {
-    func row(_ cells: [String]) -> String {
-      "| " + cells.map { $0.replacingAll("|", "\\|") }.joined(separator: " | ") + " |\n"
-    }
-    return row(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(row).joined()
+    markdownRow(header) + markdownRule(columns: header.count) + rows.map(markdownRow).joined()
+  }
+
+  /// A row of a Markdown table, `|` in a cell escaped.
+  static func markdownRow(_ cells: [String]) -> String {
+    "| " + cells.map { $0.replacingAll("|", "\\|") }.joined(separator: " | ") + " |\n"
+  }
+
+  /// The line under a Markdown table's header.
+  static func markdownRule(columns: Int) -> String {
+    "|" + String(repeating: "---|", count: columns) + "\n"
   }
 
   /// `report --format json`: the same facts as the text, under one document.

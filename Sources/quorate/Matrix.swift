@@ -55,9 +55,9 @@ extension Quorate {
         out(r.text)
         failing = r.failing
       case .markdown:
-        let r = MatrixRendering.markdownAndFailing(rows, t, gates: gates.failOn)
-        out(r.text)
-        failing = r.failing
+        var tripped = 0
+        streamOut { tripped = MatrixRendering.markdown(rows, t, gates: gates.failOn, into: $0) }
+        failing = tripped
       case .json:
         outJSON(MatrixRendering.json(rows, t))
         failing = rows.count(tripping: gates.failOn)
