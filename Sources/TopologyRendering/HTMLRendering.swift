@@ -61,10 +61,13 @@ public enum HTMLRendering {
     let evaluator = ScenarioEvaluator(t)
     let analysis = Analyzer.analyze(t, evaluator: evaluator)
     let comparisons = Comparison.compare(t, evaluator: evaluator)
-    let rows = Array(SurvivalMatrix.rows(t, evaluator: evaluator))
+    // The rows are evaluated as they are read and never held (an estate has thousands of
+    // scenarios): one pass counts the scenarios that leave an app without a registry, the
+    // picture reads the ones it draws.
+    let rows = SurvivalMatrix.rows(t, evaluator: evaluator)
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
-    let failing = rows.filter { $0.apps.contains { $0.status == .unavailable } }.count
+    let failing = rows.count(tripping: [.unavailable])
     var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     out += "<title>\(h("quorate report: \(t.name)"))</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n<main>\n"
