@@ -310,26 +310,18 @@ public enum DiagramRendering {
 
   // MARK: Survival matrix as SVG
 
-  /// `svg` of the survival matrix: a row per scenario, a column per ensemble and app; each cell
-  /// coloured and labelled (quorum / no quorum; ok / degraded / unavailable / down). At most
-  /// ``maxSurvivalRows`` scenarios and ``maxSurvivalColumns`` columns are drawn.
-  public static func survivalSVG(_ rows: [MatrixRow], _ t: ValidatedTopology) -> String {
-    survivalSVG(rows, count: rows.count, t)
-  }
-
-  /// The survival picture of rows read from `rows` (evaluated as they are read: only the
-  /// scenarios drawn are evaluated).
-  public static func survivalSVG(_ rows: MatrixRows, _ t: ValidatedTopology) -> String {
-    survivalSVG(rows, count: rows.count, t)
-  }
-
   /// The most scenarios and columns the survival picture draws. An estate's full grid (2,144
   /// scenarios by 51,000 ensembles and apps) would be a picture of a hundred million cells
   /// that no viewer opens; what is not drawn is counted under the grid, and `matrix` lists it.
   public static let maxSurvivalRows = 200
   public static let maxSurvivalColumns = 40
 
-  static func survivalSVG(_ all: some Sequence<MatrixRow>, count: Int, _ t: ValidatedTopology) -> String {
+  /// `svg` of the survival matrix: a row per scenario, a column per ensemble and app; each cell
+  /// coloured and labelled (quorum / no quorum; ok / degraded / unavailable / down). At most
+  /// ``maxSurvivalRows`` scenarios and ``maxSurvivalColumns`` columns are drawn; the rows are
+  /// evaluated as they are read, so only the scenarios drawn are evaluated.
+  public static func survivalSVG(_ all: MatrixRows, _ t: ValidatedTopology) -> String {
+    let count = all.count
     let rows = Array(all.prefix(maxSurvivalRows))
     let labels = rows.map { AnalysisWording.scenarioLabel($0.scenario, t) }
     let labelWidth = max(120, Double(labels.map(\.count).max() ?? 0) * 7.2 + 20)
