@@ -76,14 +76,6 @@ public struct TopologyDecoder {
     subscript(key: String) -> YAMLPair? { pairs?.pair(forKey: key) }
   }
 
-  /// Whether two keys are the same, lengths first: the keys of a mapping mostly differ in
-  /// length, and telling those apart costs nothing (a full comparison of two short strings
-  /// does not inline, and was most of what looking up an app's fields cost).
-  @inline(__always)
-  static func same(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a == b
-  }
-
   /// A mapping's pairs by key, reporting unknown keys (with a suggestion) and non-string keys.
   mutating func fields(
     _ node: YAMLNode, path: @autoclosure () -> String, allowed: [String], what: @autoclosure () -> String
@@ -102,7 +94,7 @@ public struct TopologyDecoder {
           pair.key.range, path: path())
         continue
       }
-      guard allowed.contains(where: { Self.same($0, key) }) else {
+      guard allowed.contains(where: { YAMLNode.sameKey($0, key) }) else {
         let place = path().isEmpty ? "at the top level" : "in \(what())"
         if let s = Scalars.suggestion(for: key, among: allowed) {
           report(
@@ -164,7 +156,7 @@ public struct TopologyDecoder {
     var out: [(name: Located<String>, value: YAMLNode)] = []
     out.reserveCapacity(pairs.count)
     for pair in pairs {
-      if let key = pair.key.scalar, keysOfAnEntry.contains(where: { Self.same($0, key) }) {
+      if let key = pair.key.scalar, keysOfAnEntry.contains(where: { YAMLNode.sameKey($0, key) }) {
         let owner = out.last.map { "'\($0.0.value)'" } ?? "the \(what()) it belongs to"
         report(
           DiagnosticCatalog.unknownKey,

@@ -189,23 +189,21 @@ public struct YAMLNode: Sendable {
     /// an app's fields went through a node (and a reference to the document) per key.
     @inlinable public func pair(forKey key: String) -> YAMLPair? {
       let document = children.document
-      let length = key.utf8.count
-      var at = children.first
-      let end = children.first + children.count
-      while at < end {
-        let k = document.nodes[Int(document.children[at])]
-        if k.kind != .sequence && k.kind != .mapping {
-          let text = document.scalars[Int(k.first)]
-          if text.utf8.count == length && text == key {
-            return YAMLPair(
-              key: YAMLNode(document: document, id: document.children[at]),
-              value: YAMLNode(document: document, id: document.children[at + 1]))
-          }
-        }
-        at += 2
+      for i in indices {
+        let k = document.nodes[Int(document.children[children.first + 2 * i])]
+        if let text = YAMLDocument.text(k, in: document.scalars), YAMLNode.sameKey(text, key) { return self[i] }
       }
       return nil
     }
+  }
+}
+
+extension YAMLNode {
+  /// Whether two keys are the same text, lengths first: the keys of a mapping mostly differ in
+  /// length, and telling those apart costs nothing (a full comparison of two short strings
+  /// does not inline, and was most of what looking up an app's fields cost).
+  @inlinable public static func sameKey(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a == b
   }
 }
 

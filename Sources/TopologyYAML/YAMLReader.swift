@@ -389,11 +389,10 @@ private struct Builder {
     return node.kind == .plainScalar && scalars[Int(node.first)] == "<<"
   }
 
-  /// Whether a node is the scalar `key` (lengths first: most keys of a mapping differ in
-  /// length, and comparing those costs nothing).
+  /// Whether a node is the scalar `key` (``YAMLNode/sameKey(_:_:)``).
   func hasKey(_ id: UInt32, _ key: String) -> Bool {
     guard let k = text(id) else { return false }
-    return k.utf8.count == key.utf8.count && k == key
+    return YAMLNode.sameKey(k, key)
   }
 
   mutating func duplicate(_ key: String, at id: UInt32, first: UInt32) {
