@@ -1,8 +1,11 @@
 import ArgumentParser
-import Foundation
 import TopologyDiagnostics
 import TopologyImport
 import TopologyModel
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 extension Quorate {
   /// `quorate audit`: existing configuration files against the topology.
@@ -61,18 +64,18 @@ extension Quorate {
       var all: [Diagnostic] = []
       for path in zooCfg {
         let cfg = try readZooCfg(path, sources: &sources, diagnostics: &all)
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = parentFolder(path)
         // The member's id file: beside the zoo.cfg (quorate's emitted layout), else in dataDir.
         let candidates =
           [(folder.isEmpty ? "." : folder) + "/myid"] + [cfg.string("dataDir").map { $0 + "/myid" }].compactMap { $0 }
         var myid: (id: Int?, file: SourceFile)?
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+        if let found = candidates.first(where: { pathExists($0) }) {
           let source = try readSource(found)
           sources.append(source)
-          let text = String(decoding: source.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+          let text = String(decoding: source.bytes, as: UTF8.self).trimmedOfWhitespace
           myid = (Int(text), source)
         }
-        let machine = (folder as NSString).lastPathComponent
+        let machine = lastComponent(folder)
         all += TopologyImport.Audit.zooCfg(
           cfg, myid: myid, machine: t.machineIndex(machine) != nil ? machine : nil, in: t)
       }

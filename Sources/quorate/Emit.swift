@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
@@ -160,7 +159,7 @@ extension Quorate {
       var step = 0
       // Fault injection for the crash tests: QUORATE_EMIT_STOP_AT=N stops the process (SIGSTOP)
       // before its Nth file operation, so a test can SIGKILL it at exactly that point.
-      let stopAt = ProcessInfo.processInfo.environment["QUORATE_EMIT_STOP_AT"].flatMap { Int($0) }
+      let stopAt = environment("QUORATE_EMIT_STOP_AT").flatMap { Int($0) }
       func checkpoint() {
         step += 1
         if step == stopAt { raise(SIGSTOP) }

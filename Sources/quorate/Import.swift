@@ -1,9 +1,12 @@
 import ArgumentParser
-import Foundation
 import TopologyDiagnostics
 import TopologyImport
 import TopologyModel
 import TopologyRendering
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 extension Quorate {
   /// `quorate import`: existing zoo.cfg files into a format-v1 topology.
@@ -68,9 +71,9 @@ func readZooCfg(_ path: String, sources: inout [SourceFile], diagnostics: inout 
   var cfg = ZooCfg(path: source.path)
   ZooCfgReader.read(source, into: &cfg, diagnostics: &diagnostics)
   if let dynamic = cfg.string("dynamicConfigFile") {
-    let folder = (path as NSString).deletingLastPathComponent
+    let folder = parentFolder(path)
     let beside = folder.isEmpty ? dynamic : folder + "/" + dynamic
-    let chosen = FileManager.default.fileExists(atPath: dynamic) || dynamic.hasPrefix("/") ? dynamic : beside
+    let chosen = pathExists(dynamic) || dynamic.hasPrefix("/") ? dynamic : beside
     let dynamicSource = try readSource(chosen)
     sources.append(dynamicSource)
     ZooCfgReader.read(dynamicSource, into: &cfg, diagnostics: &diagnostics)

@@ -1,9 +1,12 @@
 import ArgumentParser
-import Foundation
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyModel
 import TopologyRendering
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 extension Quorate {
   /// `quorate plan`: the smallest voter placement that meets survival goals.
@@ -107,11 +110,15 @@ extension Quorate {
       guard check.topology != nil else {
         throw fail("the topology with the plan added does not validate; nothing was written")
       }
-      let url = URL(fileURLWithPath: path)
-      do {
-        try Data(written.utf8).write(to: url, options: .atomic)
+      // Atomically and durably: a temporary file beside it, synced, renamed over it.
+      do throws(FolderError) {
+        let folder = parentFolder(path)
+        guard let target = try SafeFolder.open(folder.isEmpty ? "." : folder, create: false) else {
+          throw FolderError(description: "cannot write '\(path)': no such folder '\(folder)'")
+        }
+        try target.writeAtomically(lastComponent(path), written)
       } catch {
-        throw fail("cannot write '\(path)': \((error as NSError).localizedDescription)")
+        throw fail(error.description)
       }
     }
   }

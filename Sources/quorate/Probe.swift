@@ -1,11 +1,15 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+import Synchronization
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
 import TopologyRendering
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 extension Quorate {
   /// `quorate probe`: ask every member of the live ensembles how it is, and compare with the plan.
@@ -60,15 +64,13 @@ extension Quorate {
       let timeoutMs = Scalars.duration(timeout)?.wholeMilliseconds ?? 2000
       // Every member of every chosen ensemble at once.
       let targets = chosen.flatMap { ei in t.ensembles[ei].members.indices.map { (ei, $0) } }
-      nonisolated(unsafe) var results = [MemberProbe?](repeating: nil, count: targets.count)
-      let lock = NSLock()
+      let probed = Mutex([MemberProbe?](repeating: nil, count: targets.count))
       DispatchQueue.concurrentPerform(iterations: targets.count) { i in
         let (ei, mi) = targets[i]
         let p = Self.probe(t, ensemble: ei, member: mi, timeoutMs: timeoutMs)
-        lock.lock()
-        results[i] = p
-        lock.unlock()
+        probed.withLock { $0[i] = p }
       }
+      let results = probed.withLock { $0 }
       var live: [LiveEnsemble] = []
       for ei in chosen {
         let probes = targets.indices.filter { targets[$0].0 == ei }.compactMap { results[$0] }
@@ -94,10 +96,10 @@ extension Quorate {
         var zxid: UInt64?
         for line in text.split(separator: "\n") {
           if line.hasPrefix("Mode: ") {
-            mode = LiveMode(rawValue: line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? .notServing
+            mode = LiveMode(rawValue: String(line.dropFirst(6).trimmedOfWhitespace)) ?? .notServing
           }
           if line.hasPrefix("Zxid: 0x") {
-            zxid = UInt64(line.dropFirst(8).trimmingCharacters(in: .whitespaces), radix: 16)
+            zxid = UInt64(line.dropFirst(8).trimmedOfWhitespace, radix: 16)
           }
         }
         var servers: [String]?

@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
 import TopologyDiagnostics
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The `quorate` command: plans ZooKeeper ensembles and their clients across datacenters.
 struct Quorate: ParsableCommand {
@@ -34,7 +37,7 @@ enum Main {
       if code.rawValue == 64 {
         let message = Quorate.fullMessage(for: error)
         err(message + "\n")
-        Foundation.exit(2)
+        Glibc.exit(2)
       }
       Quorate.exit(withError: error)
     }

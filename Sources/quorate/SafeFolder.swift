@@ -1,4 +1,3 @@
-import Foundation
 import TopologyEmitters
 
 #if canImport(Glibc)

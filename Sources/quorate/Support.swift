@@ -1,9 +1,12 @@
 import ArgumentParser
-import Foundation
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyModel
 import TopologyYAML
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Whether standard output was closed when quorate started (its descriptor now holds
 /// /dev/null so that no file quorate opens can take its place).
@@ -92,9 +95,8 @@ func fail(_ message: String) -> ExitCode {
 /// Whether to colour output written to a file descriptor: only on a terminal, never with
 /// `NO_COLOR` set (to anything), never for `TERM=dumb`.
 func useColor(fd: Int32) -> Bool {
-  let env = ProcessInfo.processInfo.environment
-  if env["NO_COLOR"] != nil { return false }
-  if env["TERM"] == "dumb" { return false }
+  if environment("NO_COLOR") != nil { return false }
+  if environment("TERM") == "dumb" { return false }
   return isatty(fd) == 1
 }
 
@@ -179,20 +181,94 @@ struct LimitOptions: ParsableArguments {
 func readSource(_ path: String) throws -> SourceFile {
   let limit = readLimits.maxBytes
   if path == "-" {
-    let data = (try? FileHandle.standardInput.read(upToCount: limit + 1)) ?? Data()
-    return SourceFile(path: "<stdin>", bytes: [UInt8](data))
+    return SourceFile(path: "<stdin>", bytes: try readUpTo(limit + 1, from: 0, path: "<stdin>"))
   }
-  var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-    throw fail("cannot read '\(path)': no such file")
+  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  guard fd >= 0 else {
+    let e = errno
+    switch e {
+    case ENOENT, ENOTDIR: throw fail("cannot read '\(path)': no such file")
+    case EACCES: throw fail("cannot read '\(path)': permission denied")
+    default: throw fail("cannot read '\(path)': \(String(cString: strerror(e)))")
+    }
   }
-  if isDirectory.boolValue { throw fail("cannot read '\(path)': it is a directory") }
-  guard let handle = FileHandle(forReadingAtPath: path) else {
-    throw fail("cannot read '\(path)': permission denied")
+  defer { close(fd) }
+  var st = stat()
+  if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+    throw fail("cannot read '\(path)': it is a directory")
   }
-  defer { try? handle.close() }
-  let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
-  return SourceFile(path: path, bytes: [UInt8](data))
+  return SourceFile(path: path, bytes: try readUpTo(limit + 1, from: fd, path: path))
+}
+
+/// Reads from a descriptor until its end or `count` bytes. A regular file is read into one
+/// array of its size plus one byte (the byte that tells the file did not grow); a pipe in
+/// pieces, each as large as what was read so far.
+private func readUpTo(_ count: Int, from fd: Int32, path: String) throws -> [UInt8] {
+  var piece = 1 << 16
+  var st = stat()
+  if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { piece = Int(st.st_size) + 1 }
+  var bytes: [UInt8] = []
+  while bytes.count < count {
+    let want = min(piece, count - bytes.count)
+    var problem: Int32 = 0
+    let read = [UInt8](unsafeUninitializedCapacity: want) { buffer, filled in
+      filled = 0
+      while filled < want {
+        let n = Glibc.read(fd, buffer.baseAddress! + filled, want - filled)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { problem = errno }
+        if n <= 0 { break }
+        filled += n
+      }
+    }
+    if problem != 0 { throw fail("cannot read '\(path)': \(String(cString: strerror(problem)))") }
+    if bytes.isEmpty { bytes = read } else { bytes += read }
+    if read.count < want { break }
+    piece = max(1 << 16, bytes.count)
+  }
+  return bytes
+}
+
+/// The folder a path names a file in, as the path spells it: "a/b/c" -> "a/b", "c" -> "",
+/// "/c" -> "/", "a/b/" -> "a".
+func parentFolder(_ path: String) -> String {
+  var p = Substring(path)
+  while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+  guard let slash = p.lastIndex(of: "/") else { return "" }
+  if slash == p.startIndex { return "/" }
+  var folder = p[..<slash]
+  while folder.count > 1 && folder.hasSuffix("/") { folder = folder.dropLast() }
+  return String(folder)
+}
+
+/// The last component of a path: "a/b" -> "b", "a/b/" -> "b", "/" -> "/".
+func lastComponent(_ path: String) -> String {
+  var p = Substring(path)
+  while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+  guard let slash = p.lastIndex(of: "/"), p.count > 1 else { return String(p) }
+  return String(p[p.index(after: slash)...])
+}
+
+/// Whether something exists at a path (following links).
+func pathExists(_ path: String) -> Bool {
+  var st = stat()
+  return stat(path, &st) == 0
+}
+
+/// The value of an environment variable.
+func environment(_ name: String) -> String? {
+  getenv(name).map { String(cString: $0) }
+}
+
+extension StringProtocol {
+  /// The text without the spaces, tabs and line ends around it.
+  var trimmedOfWhitespace: Substring {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+    let s = Substring(self)
+    guard let first = s.firstIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
+    let last = s.lastIndex(where: { !isSpace($0) })!
+    return s[first...last]
+  }
 }
 
 /// Loads a file through reading, decoding and validation; when the topology has errors it
