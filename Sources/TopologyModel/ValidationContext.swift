@@ -36,9 +36,10 @@ struct ValidationContext {
     for (i, e) in topology.ensembles.enumerated() { ensembleIndex[e.name.value] = i }
     appDatacenters.reserveCapacity(topology.apps.count)
     registryStarts.reserveCapacity(topology.apps.count + 1)
-    for a in topology.apps {
-      appDatacenters.append(a.datacenter.flatMap { datacenterIndex[$0.value] })
-      for r in registryNames(a) { appRegistries.append(ensembleIndex[r.value]) }
+    let apps = topology.apps
+    for i in apps.indices {
+      appDatacenters.append(apps[i].datacenter.flatMap { datacenterIndex[$0.value] })
+      for r in registryNames(apps[i]) { appRegistries.append(ensembleIndex[r.value]) }
       registryStarts.append(appRegistries.count)
     }
   }

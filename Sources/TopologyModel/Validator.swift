@@ -50,8 +50,10 @@ public enum Validator {
     // Reserved, not grown by doubling: two copies of the apps at the peak otherwise.
     var apps: [App] = []
     apps.reserveCapacity(t.apps.count)
-    for (i, a) in t.apps.enumerated() {
+    let specs = t.apps
+    for i in specs.indices {
       guard let dc = c.appDatacenters[i] else { continue }
+      let a = specs[i]
       // A registry or a few, each once: a linear search, no set per app.
       var regs: [Int] = []
       for case let e? in c.registries(ofApp: i) where !regs.contains(e) { regs.append(e) }

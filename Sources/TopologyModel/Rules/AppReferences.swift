@@ -5,7 +5,9 @@ enum AppReferences: ValidationRule {
   static func check(_ c: inout ValidationContext) {
     let dcs = c.topology.datacenters.map(\.name.value)
     let ens = c.topology.ensembles.map(\.name.value)
-    for (i, a) in c.topology.apps.enumerated() {
+    let apps = c.topology.apps
+    for i in apps.indices {
+      let a = apps[i]
       var path: String { "apps.\(a.name.value)" }  // for messages only: built when one is reported
       if let d = a.datacenter, c.appDatacenters[i] == nil {
         c.report(

@@ -18,7 +18,9 @@ enum DubboReading: ValidationRule {
     var reported: Set<Int> = []  // source offsets already reported, for settings shared by apps
     // Each ensemble's chroot that Dubbo would split, found once.
     let splitChroots = c.topology.ensembles.map { split($0.chroot) }
-    for (i, a) in c.topology.apps.enumerated() {
+    let apps = c.topology.apps
+    for i in apps.indices {
+      let a = apps[i]
       let profile = c.dubboProfile(a)
       let versionAt = a.dubbo?.version ?? c.topology.dubbo.version
       let clientAt = a.dubbo?.zookeeperClient ?? c.topology.dubbo.zookeeperClient

@@ -9,7 +9,9 @@ enum LocalConnect: ValidationRule {
       let datacenter: Int
     }
     var counted: [Key: Int] = [:]
-    for (i, a) in c.topology.apps.enumerated() where a.connect?.value == .local {
+    let apps = c.topology.apps
+    for i in apps.indices where apps[i].connect?.value == .local {
+      let a = apps[i]
       guard let dc = a.datacenter?.value, let di = c.appDatacenters[i] else { continue }
       for (r, ensemble) in zip(c.registryNames(a), c.registries(ofApp: i)) {
         guard let ei = ensemble else { continue }

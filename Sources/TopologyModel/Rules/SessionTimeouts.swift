@@ -37,7 +37,8 @@ enum SessionTimeouts: ValidationRule {
       )
     }
     whole(&c, c.topology.clientSessionTimeout, "sessionTimeout")
-    for a in c.topology.apps { whole(&c, a.sessionTimeout, "sessionTimeout") }
+    let apps = c.topology.apps
+    for i in apps.indices { whole(&c, apps[i].sessionTimeout, "sessionTimeout") }
     for e in c.topology.ensembles {
       whole(&c, e.settings.tickTime, "tickTime")
       whole(&c, e.settings.minSessionTimeout, "minSessionTimeout")
@@ -57,7 +58,8 @@ enum SessionTimeouts: ValidationRule {
     let ensembles = c.topology.ensembles
     let bounds = ensembles.map { c.sessionBoundsMs($0) }
     let trusted = ensembles.map { !undecodable($0) }
-    for (i, a) in c.topology.apps.enumerated() {
+    for i in apps.indices {
+      let a = apps[i]
       // A timeout that failed to decode is not "the default": say nothing rather than guess.
       if !failed.isEmpty
         && (failed.contains("apps.\(a.name.value).sessionTimeout")
