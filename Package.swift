@@ -77,7 +77,8 @@ let package = Package(
     .target(
       name: "FuzzTargets",
       dependencies: [
-        "TopologyDiagnostics", "TopologyModel", "TopologyAnalysis", "TopologyEmitters", "TopologyRendering",
+        "TopologyDiagnostics", "TopologyYAML", "TopologyModel", "TopologyAnalysis", "TopologyEmitters",
+        "TopologyRendering",
       ],
       path: "Fuzz/FuzzTargets",
       swiftSettings: swiftSettings

@@ -10,6 +10,7 @@ import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
 import TopologyRendering
+import TopologyYAML
 
 public enum FuzzTarget: String, Sendable {
   case load
@@ -41,6 +42,7 @@ public enum FuzzTarget: String, Sendable {
   /// whether the bytes were a valid topology. The in-process mutation test runs this too.
   public static func load(_ bytes: [UInt8]) -> Bool {
     let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
+    precondition(streamingAgrees(source), "the apps decoded as read differ from the apps decoded from the document")
     let result = TopologyLoader.load(source)
     _ = DiagnosticRenderer(sources: [source]).text(result.diagnostics)
     _ = DiagnosticRenderer.jsonDocument(result.diagnostics, files: [source.path])
@@ -55,6 +57,27 @@ public enum FuzzTarget: String, Sendable {
     _ = AnalysisLints.diagnostics(for: t)
     _ = DiagramRendering.topologySVG(t)
     return true
+  }
+
+  /// Whether decoding the apps as they are read (what `TopologyLoader` does) gives what
+  /// decoding them from the whole document gives: the same apps, diagnostics and undecodable
+  /// paths, whatever the bytes.
+  static func streamingAgrees(_ source: SourceFile) -> Bool {
+    func lines(_ diagnostics: [Diagnostic]) -> [String] {
+      diagnostics.sortedByPosition().map {
+        "\($0.code) \($0.range) \($0.message) \($0.help ?? "") \($0.related.map(\.range))"
+      }
+    }
+    let (root, read) = YAMLReader.read(source)
+    var apps = StreamedApps(file: source.path, bytes: source.bytes.count)
+    let (streamedRoot, streamedRead) = YAMLReader.read(source, streaming: "apps") { apps.decode($0) }
+    guard let root, let streamedRoot else {
+      return (root == nil) == (streamedRoot == nil) && lines(read) == lines(streamedRead)
+    }
+    let (t, decoded) = TopologyDecoder.decode(root, file: source.path)
+    let (s, streamedDecoded) = TopologyDecoder.decode(streamedRoot, file: source.path, streamedApps: apps)
+    return "\(t.apps)" == "\(s.apps)" && t.undecodable == s.undecodable
+      && lines(read + decoded) == lines(streamedRead + streamedDecoded)
   }
 
   /// Lines `f VALUE` (--fail), `i VALUE` (--isolate), `p VALUE` (--partition).

@@ -12,6 +12,8 @@ public struct TopologyDecoder {
   var machineCount = 0
   /// Set when a count limit was passed: decoding stops there.
   var stopped = false
+  /// The apps, decoded as the file was read (``StreamedApps``), when they were.
+  var streamedApps: StreamedApps.Decoded?
   /// The problems found so far.
   public private(set) var diagnostics: [Diagnostic] = []
   /// Paths of values that are in the file but could not be decoded: later rules must not treat
@@ -26,9 +28,10 @@ public struct TopologyDecoder {
 
   /// Decodes a document root.
   public static func decode(
-    _ root: YAMLNode, file: String, limits: TopologyLimits = .default
+    _ root: YAMLNode, file: String, limits: TopologyLimits = .default, streamedApps: StreamedApps? = nil
   ) -> (Topology, [Diagnostic]) {
     var d = TopologyDecoder(file: file, limits: limits)
+    d.streamedApps = streamedApps.map { StreamedApps.Decoded($0) }
     var t = d.topology(root)
     t.undecodable = d.undecodable
     return (t, d.diagnostics)
@@ -145,30 +148,41 @@ public struct TopologyDecoder {
         path: path())
       return []
     }
-    // A key of an entry written at the level of the entries is an indentation slip (a
-    // dedented `machines:` under `datacenters`, `chroot:` under `ensembles`): say where it
-    // belongs, and do not decode it as an entry (which would only bury it under follow-ons).
-    let entryKeys: [String: [String]] = [
-      "datacenter": FormatKeys.datacenter, "machine": FormatKeys.machine, "ensemble": FormatKeys.ensemble,
-      "app": FormatKeys.app,
-    ]
-    let keysOfAnEntry = entryKeys[what()] ?? []
     var out: [(name: Located<String>, value: YAMLNode)] = []
     out.reserveCapacity(pairs.count)
     for pair in pairs {
-      if let key = pair.key.scalar, keysOfAnEntry.contains(where: { YAMLNode.sameKey($0, key) }) {
-        let owner = out.last.map { "'\($0.0.value)'" } ?? "the \(what()) it belongs to"
-        report(
-          DiagnosticCatalog.unknownKey,
-          "'\(key)' is a key of \(what() == "app" || what() == "ensemble" ? "an" : "a") \(what()), not \(what() == "app" || what() == "ensemble" ? "an" : "a") \(what()) name",
-          pair.key.range, path: path(), label: "indented one level too little",
-          help: "indent '\(key):' (and what follows it) under \(owner)")
-        continue
-      }
-      guard let n = name(pair.key, path: path(), what: "\(what()) name") else { continue }
-      out.append((n, pair.value))
+      if let n = entryName(pair, after: out.last?.name, path: path(), what: what()) { out.append((n, pair.value)) }
     }
     return out
+  }
+
+  /// The keys of an entry, by what the entry is.
+  static let keysOfAnEntry: [String: [String]] = [
+    "datacenter": FormatKeys.datacenter, "machine": FormatKeys.machine, "ensemble": FormatKeys.ensemble,
+    "app": FormatKeys.app,
+  ]
+
+  /// The name of one entry of a name -> value mapping, or nil (reported) when its key is not
+  /// a name. `previous` is the entry before it, named in the help for an indentation slip.
+  mutating func entryName(
+    _ pair: YAMLPair, after previous: Located<String>?, path: @autoclosure () -> String,
+    what: @autoclosure () -> String
+  ) -> Located<String>? {
+    // A key of an entry written at the level of the entries is an indentation slip (a
+    // dedented `machines:` under `datacenters`, `chroot:` under `ensembles`): say where it
+    // belongs, and do not decode it as an entry (which would only bury it under follow-ons).
+    if let key = pair.key.scalar,
+      (Self.keysOfAnEntry[what()] ?? []).contains(where: { YAMLNode.sameKey($0, key) })
+    {
+      let owner = previous.map { "'\($0.value)'" } ?? "the \(what()) it belongs to"
+      report(
+        DiagnosticCatalog.unknownKey,
+        "'\(key)' is a key of \(what() == "app" || what() == "ensemble" ? "an" : "a") \(what()), not \(what() == "app" || what() == "ensemble" ? "an" : "a") \(what()) name",
+        pair.key.range, path: path(), label: "indented one level too little",
+        help: "indent '\(key):' (and what follows it) under \(owner)")
+      return nil
+    }
+    return name(pair.key, path: path(), what: "\(what()) name")
   }
 
   /// A list of nodes.
@@ -419,7 +433,15 @@ public struct TopologyDecoder {
       }
       atLeastOne(entries.count, v, key: "ensembles", what: "ensemble")
     }
-    if let v = f["apps"]?.value {
+    if let v = f["apps"]?.value, v.isStreamedMapping, var streamed = streamedApps {
+      // Decoded as the file was read: the entries' problems, then the limit, as below.
+      diagnostics += streamed.diagnostics
+      undecodable.formUnion(streamed.undecodable)
+      t.apps = streamed.take()
+      if let first = streamed.firstPastLimit {
+        _ = within(limits.maxApps + 1, limit: limits.maxApps, what: "apps", flag: "--max-apps", at: first, path: "apps")
+      }
+    } else if let v = f["apps"]?.value {
       let entries = namedEntries(v, path: "apps", what: "app")
       t.apps.reserveCapacity(min(entries.count, limits.maxApps))
       for (i, (n, value)) in entries.enumerated() {
@@ -685,5 +707,58 @@ public struct TopologyDecoder {
         v, path: "\(path).zookeeperClient", what: "zookeeperClient", as: DubboZookeeperClient.self)
     }
     return d
+  }
+}
+
+/// The apps of a topology decoded one at a time as the file is read
+/// (``YAMLReader/read(_:limits:streaming:consume:)``), so that the document never holds them:
+/// the same checks, in the same order, as decoding them from the document.
+public struct StreamedApps {
+  /// Decodes the entries; its diagnostics and undecodable paths join the topology's.
+  var decoder: TopologyDecoder
+  /// How many entries have a name for a key, the last of them, and the first past
+  /// `--max-apps` (where the limit is reported).
+  var named = 0
+  var last: Located<String>?
+  var firstPastLimit: Located<String>?
+  /// The apps decoded, at most the limit's worth.
+  var apps: [AppSpec] = []
+
+  /// Starts with room for the apps a file of `bytes` bytes can hold (reserved, not touched:
+  /// growing by doubling held two copies of the apps).
+  public init(file: String, limits: TopologyLimits = .default, bytes: Int) {
+    decoder = TopologyDecoder(file: file, limits: limits)
+    apps.reserveCapacity(min(bytes / 32, limits.maxApps) + 1)
+  }
+
+  /// Decodes one entry of `apps`.
+  public mutating func decode(_ pair: YAMLPair) {
+    guard let n = decoder.entryName(pair, after: last, path: "apps", what: "app") else { return }
+    (named, last) = (named + 1, n)
+    guard named <= decoder.limits.maxApps else {
+      if named == decoder.limits.maxApps + 1 { firstPastLimit = n }
+      return
+    }
+    if let a = decoder.app(n, pair.value) { apps.append(a) }
+  }
+
+  /// What was decoded, for ``TopologyDecoder/topology(_:)``.
+  struct Decoded {
+    var firstPastLimit: Located<String>?
+    var apps: [AppSpec]
+    var diagnostics: [Diagnostic]
+    var undecodable: Set<String>
+
+    init(_ s: StreamedApps) {
+      (firstPastLimit, apps, diagnostics, undecodable) = (
+        s.firstPastLimit, s.apps, s.decoder.diagnostics, s.decoder.undecodable
+      )
+    }
+
+    /// The apps decoded, moved out.
+    mutating func take() -> [AppSpec] {
+      defer { apps = [] }
+      return apps
+    }
   }
 }

@@ -197,9 +197,12 @@ public enum TopologyLoader {
   static func decode(
     _ source: SourceFile, limits: YAMLLimits, counts: TopologyLimits
   ) -> (Topology?, [Diagnostic]) {
-    let (root, yamlDiagnostics) = YAMLReader.read(source, limits: limits)
+    // The apps, most of an estate, are decoded as they are read: the document never holds them.
+    var apps = StreamedApps(file: source.path, limits: counts, bytes: source.bytes.count)
+    let (root, yamlDiagnostics) = YAMLReader.read(source, limits: limits, streaming: "apps") { apps.decode($0) }
     guard let root else { return (nil, yamlDiagnostics) }
-    let (topology, decodeDiagnostics) = TopologyDecoder.decode(root, file: source.path, limits: counts)
+    let (topology, decodeDiagnostics) = TopologyDecoder.decode(
+      root, file: source.path, limits: counts, streamedApps: apps)
     // A count limit stops decoding part-way: validating what was decoded would only report
     // references to the entries never read.
     let stopped = decodeDiagnostics.contains { $0.code == DiagnosticCatalog.countLimit.code }

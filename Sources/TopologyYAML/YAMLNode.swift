@@ -45,15 +45,18 @@ public final class YAMLDocument: Sendable {
   @usableFromInline let children: [UInt32]
   @usableFromInline let scalars: [String]
   let rootID: UInt32
+  /// The mapping whose entries were streamed (``YAMLReader/read(_:limits:streaming:consume:)``).
+  let streamedMapping: UInt32?
   /// The root node.
   public var root: YAMLNode { YAMLNode(document: self, id: rootID) }
 
-  init(nodes: [Stored], children: [UInt32], scalars: [String], root: UInt32) {
+  init(nodes: [Stored], children: [UInt32], scalars: [String], root: UInt32, streamedMapping: UInt32? = nil) {
     precondition(Int(root) < nodes.count, "the root is a node of the document")
     self.nodes = nodes
     self.children = children
     self.scalars = scalars
     self.rootID = root
+    self.streamedMapping = streamedMapping
   }
 
   /// A word for the kind of a node, for messages ("a mapping", "a list", "a scalar").
@@ -130,6 +133,10 @@ public struct YAMLNode: Sendable {
 
   /// The scalar text, when the node is a scalar.
   @inlinable public var scalar: String? { YAMLDocument.text(stored, in: document.scalars) }
+
+  /// Whether the node is the mapping whose entries were handed over as they were read
+  /// (``YAMLReader/read(_:limits:streaming:consume:)``) instead of kept: it holds none.
+  public var isStreamedMapping: Bool { document.streamedMapping == id }
 
   /// Whether the node is a plain scalar that YAML reads as null (empty, `~`, `null`).
   @inlinable public var isNull: Bool { stored.kind == .null }

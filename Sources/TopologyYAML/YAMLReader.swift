@@ -37,36 +37,54 @@ public enum YAMLReader {
   public static func read(
     _ file: SourceFile, limits: YAMLLimits = .default
   ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    if let refused = refusal(file, limits) { return (nil, [refused]) }
+    var builder = Builder(file: file, limits: limits, streamKey: nil, consume: nil)
+    builder.run()
+    return builder.result
+  }
+
+  /// Why a file is not read at all: too large, or UTF-16.
+  static func refusal(_ file: SourceFile, _ limits: YAMLLimits) -> Diagnostic? {
     // Locations keep byte offsets in 32 bits: no limit goes past that.
     let maxBytes = min(limits.maxBytes, Int(UInt32.max))
     if file.bytes.count > maxBytes {
-      return (
-        nil,
-        [
-          Diagnostic(
-            DiagnosticCatalog.fileTooLarge,
-            message: "file is larger than the limit of \(maxBytes) bytes",
-            file: file.path, range: .fileStart,
-            help: "raise the limit with --max-file-size if the file is meant to be this large")
-        ]
-      )
+      return Diagnostic(
+        DiagnosticCatalog.fileTooLarge,
+        message: "file is larger than the limit of \(maxBytes) bytes",
+        file: file.path, range: .fileStart,
+        help: "raise the limit with --max-file-size if the file is meant to be this large")
     }
     if file.bytes.starts(with: [0xFF, 0xFE]) || file.bytes.starts(with: [0xFE, 0xFF]) {
-      return (
-        nil,
-        [
-          Diagnostic(
-            DiagnosticCatalog.invalidEncoding, message: "file is UTF-16, not UTF-8",
-            file: file.path, range: .fileStart, help: "save the file as UTF-8")
-        ]
-      )
+      return Diagnostic(
+        DiagnosticCatalog.invalidEncoding, message: "file is UTF-16, not UTF-8",
+        file: file.path, range: .fileStart, help: "save the file as UTF-8")
     }
-    var builder = Builder(file: file, limits: limits)
-    builder.run()
-    // Duplicate keys are reported but not fatal: the first key wins and decoding goes on, so
-    // one run reports every problem. Any other error leaves no usable tree.
-    let fatal = builder.diagnostics.contains { $0.code != DiagnosticCatalog.duplicateKey.code }
-    return (fatal ? nil : builder.document?.root, builder.diagnostics)
+    return nil
+  }
+
+  /// Reads `file` as ``read(_:limits:)`` does, and hands each entry of one mapping to
+  /// `consume` as soon as it ends, instead of keeping it in the document: the mapping that is
+  /// the value of the root mapping's first key `streamKey` (an estate's 50,000 apps are most
+  /// of its nodes; the document then never holds them).
+  ///
+  /// The entries are those the document would hold, in its order: a repeated key is reported
+  /// and dropped (the first one stays), and entries merged in with `<<` come after the mapping's
+  /// own, unless their key is already there. In the document the mapping has no entries, and
+  /// ``YAMLNode/isStreamedMapping`` is true for it. Nothing is streamed when the mapping has
+  /// an anchor (an alias could copy it), or when the value is not a mapping written there.
+  /// An entry that defines an anchor stays in the document (an alias later may copy part of
+  /// it); the others are dropped once consumed. `consume` may be called for entries of a
+  /// file that then fails to read: use what it gathered only when a root is returned.
+  public static func read(
+    _ file: SourceFile, limits: YAMLLimits = .default, streaming streamKey: String,
+    consume: (YAMLPair) -> Void
+  ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    if let refused = refusal(file, limits) { return (nil, [refused]) }
+    return withoutActuallyEscaping(consume) { consume in
+      var builder = Builder(file: file, limits: limits, streamKey: streamKey, consume: consume)
+      builder.run()
+      return builder.result
+    }
   }
 }
 
@@ -127,6 +145,28 @@ private struct Builder {
   /// Whether an alias was seen (for the wording of the node limit).
   var sawAlias = false
   var documents = 0
+  /// How many anchors were defined so far.
+  var anchorsDefined = 0
+
+  /// Streaming (``YAMLReader/read(_:limits:streaming:consume:)``): the root key whose
+  /// mapping's entries go to `consume` as they end.
+  let streamKey: String?
+  let consume: ((YAMLPair) -> Void)?
+  var streamStarted = false
+  /// The streamed mapping's keys so far, each with its place in `streamRanges` (where it was
+  /// written, said when a repeat is dropped).
+  var streamSeen: [String: Int32] = [:]
+  var streamRanges: [SourceRange] = []
+  /// The streamed mapping's repeated keys, reported when it ends (as a mapping's are: one
+  /// that never ends, cut short by a syntax error, reports none).
+  var streamRepeats: [Diagnostic] = []
+  /// Where the streamed entry being read starts in each array, and the anchors defined then.
+  var streamMark = (nodes: 0, scalars: 0, children: 0, anchors: 0)
+  /// How many of the streamed mapping's children stay in `pending`: its merge keys and their
+  /// values, applied when it ends.
+  var streamKept = 0
+  /// The streamed mapping, once it ended.
+  var streamedID: UInt32?
 
   struct Frame {
     var isMapping: Bool
@@ -135,6 +175,8 @@ private struct Builder {
     /// Where the collection's children start in `pending`.
     var base: Int
     var size = 1
+    /// Whether this is the streamed mapping.
+    var streaming = false
   }
 
   static let allowedTags: Set<String> = [
@@ -143,9 +185,11 @@ private struct Builder {
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
   ]
 
-  init(file: SourceFile, limits: YAMLLimits) {
+  init(file: SourceFile, limits: YAMLLimits, streamKey: String?, consume: ((YAMLPair) -> Void)?) {
     self.file = file
     self.limits = limits
+    self.streamKey = streamKey
+    self.consume = consume
     self.marks = MarkConverter(file: file)
     // Reserved from the file's size, so that the arrays of a large file do not grow by
     // copying (each copy touched a new buffer and held two at once). A topology written in
@@ -161,7 +205,17 @@ private struct Builder {
 
   /// The document read, when there is one.
   var document: YAMLDocument? {
-    root.map { YAMLDocument(nodes: nodes, children: children, scalars: scalars, root: $0) }
+    root.map {
+      YAMLDocument(nodes: nodes, children: children, scalars: scalars, root: $0, streamedMapping: streamedID)
+    }
+  }
+
+  /// The root and every problem. Duplicate keys are reported but not fatal: the first key
+  /// wins and decoding goes on, so one run reports every problem. Any other error leaves no
+  /// usable tree.
+  var result: (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    let fatal = diagnostics.contains { $0.code != DiagnosticCatalog.duplicateKey.code }
+    return (fatal ? nil : document?.root, diagnostics)
   }
 
   mutating func error(
@@ -317,7 +371,18 @@ private struct Builder {
       guard count(1, range) else { return false }
       let anchor = string(
         isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
-      stack.append(Frame(isMapping: isMapping, start: start, anchor: anchor, base: pending.count))
+      var frame = Frame(isMapping: isMapping, start: start, anchor: anchor, base: pending.count)
+      if isMapping && anchor == nil && startsStream() {
+        frame.streaming = true
+        streamStarted = true
+        // Room for the keys a mapping of what is left of the file can hold, at about 64 bytes
+        // an entry (growing by doubling hashed every key again at each step).
+        let room = min((file.bytes.count - start.offset) / 64, limits.maxNodes) + 16
+        streamSeen.reserveCapacity(room)
+        streamRanges.reserveCapacity(room)
+        streamMark = (nodes.count, scalars.count, children.count, anchorsDefined)
+      }
+      stack.append(frame)
       return true
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
       guard let frame = stack.popLast() else { return true }
@@ -333,6 +398,7 @@ private struct Builder {
         YAMLDocument.Stored(
           range: range, first: first, count: UInt32(children.count) - first,
           kind: frame.isMapping ? .mapping : .sequence))
+      if frame.streaming { streamedID = id }
       return attach(id, size: frame.size, anchor: frame.anchor)
     default:
       return true
@@ -369,7 +435,10 @@ private struct Builder {
 
   /// Puts a finished node into its parent (or makes it the root).
   mutating func attach(_ id: UInt32, size: Int, anchor: String?) -> Bool {
-    if let anchor { anchors[anchor] = (id, size) }
+    if let anchor {
+      anchors[anchor] = (id, size)
+      anchorsDefined += 1
+    }
     guard !stack.isEmpty else {
       root = id
       return true
@@ -377,7 +446,97 @@ private struct Builder {
     let top = stack.count - 1
     stack[top].size = min(stack[top].size + size, Int.max / 2)
     pending.append(id)
+    if stack[top].streaming && pending.count - stack[top].base - streamKept == 2 { finishStreamedEntry() }
     return true
+  }
+
+  // MARK: Streaming
+
+  /// Whether the mapping starting now is the one to stream: the value of the root mapping's
+  /// first key `streamKey`, in the first document.
+  func startsStream() -> Bool {
+    guard let streamKey, !streamStarted, documents == 1, stack.count == 1, stack[0].isMapping else {
+      return false
+    }
+    let base = stack[0].base
+    guard (pending.count - base) % 2 == 1, hasKey(pending[pending.count - 1], streamKey) else { return false }
+    // A later key of the same name is a repeat the root drops: only the first is streamed.
+    return !stride(from: base, to: pending.count - 1, by: 2).contains { hasKey(pending[$0], streamKey) }
+  }
+
+  /// An entry of the streamed mapping ended: hand it over (unless its key repeats one), then
+  /// drop its nodes (unless it defined an anchor). A merge key stays for the mapping's end.
+  mutating func finishStreamedEntry() {
+    let (key, value) = (pending[pending.count - 2], pending[pending.count - 1])
+    if isMergeKey(key) {
+      streamKept += 2
+    } else {
+      if let text = text(key) {
+        if seeStreamed(text, at: nodes[Int(key)].range) { hand(key, value) }
+      } else {
+        hand(key, value)
+      }
+      pending.removeLast(2)
+      if anchorsDefined == streamMark.anchors {
+        nodes.removeSubrange(streamMark.nodes...)
+        scalars.removeSubrange(streamMark.scalars...)
+        children.removeSubrange(streamMark.children...)
+      }
+    }
+    streamMark = (nodes.count, scalars.count, children.count, anchorsDefined)
+  }
+
+  /// Records a key of the streamed mapping; reports and returns false when it repeats one.
+  /// One hash of the key for a new one (an estate's 50,000 app names).
+  mutating func seeStreamed(_ key: String, at range: SourceRange) -> Bool {
+    if let first = streamSeen.updateValue(Int32(streamRanges.count), forKey: key) {
+      streamSeen[key] = first
+      streamRepeats.append(duplicateDiagnostic(key, at: range, first: streamRanges[Int(first)]))
+      return false
+    }
+    streamRanges.append(range)
+    return true
+  }
+
+  /// Hands one entry to `consume`, through a document over the arrays as they are (shared, not
+  /// copied; it is gone when `consume` returns, so dropping nodes after it copies nothing).
+  func hand(_ key: UInt32, _ value: UInt32) {
+    let document = YAMLDocument(nodes: nodes, children: children, scalars: scalars, root: value)
+    consume?(YAMLPair(key: YAMLNode(document: document, id: key), value: YAMLNode(document: document, id: value)))
+  }
+
+  /// The streamed mapping ended: what its merge keys bring that it does not have yet.
+  mutating func finishStreamedMapping(_ frame: Frame) -> Bool {
+    diagnostics += streamRepeats
+    for merge in stride(from: frame.base + 1, to: pending.count, by: 2).map({ pending[$0] }) {
+      guard let sources = mergeSources(merge) else { return false }
+      for source in sources {
+        let s = nodes[Int(source)]
+        for at in stride(from: Int(s.first), to: Int(s.first + s.count), by: 2) {
+          let (k, value) = (children[at], children[at + 1])
+          guard let text = text(k), streamSeen[text] == nil else { continue }
+          _ = seeStreamed(text, at: nodes[Int(k)].range)
+          hand(k, value)
+        }
+      }
+    }
+    return true
+  }
+
+  /// The mappings a merge key's value brings (a mapping, or a list of them); reports and
+  /// returns nil when one is not a mapping.
+  mutating func mergeSources(_ merge: UInt32) -> [UInt32]? {
+    let node = nodes[Int(merge)]
+    let sources =
+      node.kind == .sequence ? Array(children[Int(node.first)..<Int(node.first + node.count)]) : [merge]
+    for source in sources where nodes[Int(source)].kind != .mapping {
+      let s = nodes[Int(source)]
+      error(
+        DiagnosticCatalog.invalidMerge,
+        "the merge key '<<' needs a mapping, found " + YAMLDocument.kindDescription(s), s.range)
+      return nil
+    }
+    return sources
   }
 
   /// The text of a scalar node.
@@ -396,15 +555,24 @@ private struct Builder {
   }
 
   mutating func duplicate(_ key: String, at id: UInt32, first: UInt32) {
-    error(
-      DiagnosticCatalog.duplicateKey, "key '\(key)' appears twice in this mapping", nodes[Int(id)].range,
-      label: "duplicate key",
-      related: [RelatedLocation(message: "first defined here", file: file.path, range: nodes[Int(first)].range)])
+    duplicate(key, at: nodes[Int(id)].range, first: nodes[Int(first)].range)
+  }
+
+  mutating func duplicate(_ key: String, at range: SourceRange, first: SourceRange) {
+    diagnostics.append(duplicateDiagnostic(key, at: range, first: first))
+  }
+
+  func duplicateDiagnostic(_ key: String, at range: SourceRange, first: SourceRange) -> Diagnostic {
+    Diagnostic(
+      DiagnosticCatalog.duplicateKey, message: "key '\(key)' appears twice in this mapping", file: file.path,
+      range: range, label: "duplicate key",
+      related: [RelatedLocation(message: "first defined here", file: file.path, range: first)])
   }
 
   /// Moves a finished mapping's keys and values from `pending` to `children`, applying merge
   /// keys and reporting repeated keys (the first one stays). Returns false on a bad merge.
   mutating func finishMapping(_ frame: Frame) -> Bool {
+    if frame.streaming { return finishStreamedMapping(frame) }
     let base = frame.base
     let count = (pending.count - base) / 2
     func key(_ i: Int) -> UInt32 { pending[base + 2 * i] }
@@ -447,18 +615,9 @@ private struct Builder {
       children.append(value)
     }
     for merge in merges {
-      let node = nodes[Int(merge)]
-      let sources =
-        node.kind == .sequence ? Array(children[Int(node.first)..<Int(node.first + node.count)]) : [merge]
+      guard let sources = mergeSources(merge) else { return false }
       for source in sources {
         let s = nodes[Int(source)]
-        guard s.kind == .mapping else {
-          error(
-            DiagnosticCatalog.invalidMerge,
-            "the merge key '<<' needs a mapping, found " + YAMLDocument.kindDescription(s),
-            s.range)
-          return false
-        }
         for at in stride(from: Int(s.first), to: Int(s.first + s.count), by: 2) {
           let (k, value) = (children[at], children[at + 1])
           guard let text = text(k), seen[text] == nil else { continue }
