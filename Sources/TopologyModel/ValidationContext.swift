@@ -10,8 +10,31 @@ protocol ValidationRule {
 struct ValidationContext {
   let topology: Topology
   var diagnostics: [Diagnostic] = []
+  /// Where each machine name is first declared: datacenter and machine positions in
+  /// `topology` (the first declaration wins when a name repeats). Positions, not copies of the
+  /// specs: on an estate of 9,600 machines a dictionary of specs was 5 MB of the peak.
+  private(set) var machinePlaces: [String: MachinePlace] = [:]
+
+  struct MachinePlace: Equatable {
+    var datacenter: Int32
+    var machine: Int32
+  }
+
   /// Machines by name (the first declaration wins when a name repeats).
-  var machines: [String: MachineSpec] = [:]
+  var machines: Machines { Machines(topology: topology, places: machinePlaces) }
+
+  /// Machines by name, read from the topology in place.
+  struct Machines {
+    let topology: Topology
+    let places: [String: MachinePlace]
+
+    subscript(name: String) -> MachineSpec? {
+      places[name].map { topology.datacenters[Int($0.datacenter)].machines[Int($0.machine)] }
+    }
+
+    /// The declared names.
+    var keys: Dictionary<String, MachinePlace>.Keys { places.keys }
+  }
   /// Datacenters by name.
   var datacenters: [String: DatacenterSpec] = [:]
   /// Positions in `topology.ensembles` by name (the last declaration wins when a name repeats):
@@ -28,10 +51,13 @@ struct ValidationContext {
   init(_ topology: Topology) {
     self.topology = topology
     var datacenterIndex: [String: Int] = [:]
+    machinePlaces.reserveCapacity(topology.datacenters.reduce(0) { $0 + $1.machines.count })
     for (i, dc) in topology.datacenters.enumerated() {
       datacenters[dc.name.value] = dc
       datacenterIndex[dc.name.value] = i
-      for m in dc.machines where machines[m.name.value] == nil { machines[m.name.value] = m }
+      for (k, m) in dc.machines.enumerated() where machinePlaces[m.name.value] == nil {
+        machinePlaces[m.name.value] = MachinePlace(datacenter: Int32(i), machine: Int32(k))
+      }
     }
     for (i, e) in topology.ensembles.enumerated() { ensembleIndex[e.name.value] = i }
     appDatacenters.reserveCapacity(topology.apps.count)
