@@ -237,8 +237,8 @@ private struct Builder {
       return
     }
     defer { yaml_parser_delete(parser) }
-    var input = file.bytes
-    input.withUnsafeMutableBufferPointer { buffer in
+    // Read in place: libyaml takes the input as const (a mutable buffer copied the file).
+    file.bytes.withUnsafeBufferPointer { buffer in
       yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
       yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
       var event = yaml_event_t()
