@@ -508,35 +508,39 @@ private struct Builder {
   /// The streamed mapping ended: what its merge keys bring that it does not have yet.
   mutating func finishStreamedMapping(_ frame: Frame) -> Bool {
     diagnostics += streamRepeats
-    for merge in stride(from: frame.base + 1, to: pending.count, by: 2).map({ pending[$0] }) {
-      guard let sources = mergeSources(merge) else { return false }
-      for source in sources {
-        let s = nodes[Int(source)]
-        for at in stride(from: Int(s.first), to: Int(s.first + s.count), by: 2) {
-          let (k, value) = (children[at], children[at + 1])
-          guard let text = text(k), streamSeen[text] == nil else { continue }
-          _ = seeStreamed(text, at: nodes[Int(k)].range)
-          hand(k, value)
-        }
-      }
+    let merges = stride(from: frame.base + 1, to: pending.count, by: 2).map { pending[$0] }
+    guard let merged = mergedPairs(merges) else { return false }
+    for (k, value) in merged {
+      guard let text = text(k), streamSeen[text] == nil else { continue }
+      _ = seeStreamed(text, at: nodes[Int(k)].range)
+      hand(k, value)
     }
     return true
   }
 
-  /// The mappings a merge key's value brings (a mapping, or a list of them); reports and
-  /// returns nil when one is not a mapping.
-  mutating func mergeSources(_ merge: UInt32) -> [UInt32]? {
-    let node = nodes[Int(merge)]
-    let sources =
-      node.kind == .sequence ? Array(children[Int(node.first)..<Int(node.first + node.count)]) : [merge]
-    for source in sources where nodes[Int(source)].kind != .mapping {
-      let s = nodes[Int(source)]
-      error(
-        DiagnosticCatalog.invalidMerge,
-        "the merge key '<<' needs a mapping, found " + YAMLDocument.kindDescription(s), s.range)
-      return nil
+  /// The keys and values that merge keys' values bring (each a mapping, or a list of them),
+  /// in order; reports and returns nil when one is not a mapping. Merges are rare: an array
+  /// of pairs costs nothing that matters.
+  mutating func mergedPairs(_ merges: [UInt32]) -> [(key: UInt32, value: UInt32)]? {
+    var pairs: [(key: UInt32, value: UInt32)] = []
+    for merge in merges {
+      let node = nodes[Int(merge)]
+      let sources =
+        node.kind == .sequence ? Array(children[Int(node.first)..<Int(node.first + node.count)]) : [merge]
+      for source in sources {
+        let s = nodes[Int(source)]
+        guard s.kind == .mapping else {
+          error(
+            DiagnosticCatalog.invalidMerge,
+            "the merge key '<<' needs a mapping, found " + YAMLDocument.kindDescription(s), s.range)
+          return nil
+        }
+        for at in stride(from: Int(s.first), to: Int(s.first + s.count), by: 2) {
+          pairs.append((children[at], children[at + 1]))
+        }
+      }
     }
-    return sources
+    return pairs
   }
 
   /// The text of a scalar node.
@@ -614,18 +618,12 @@ private struct Builder {
       children.append(k)
       children.append(value)
     }
-    for merge in merges {
-      guard let sources = mergeSources(merge) else { return false }
-      for source in sources {
-        let s = nodes[Int(source)]
-        for at in stride(from: Int(s.first), to: Int(s.first + s.count), by: 2) {
-          let (k, value) = (children[at], children[at + 1])
-          guard let text = text(k), seen[text] == nil else { continue }
-          seen[text] = k
-          children.append(k)
-          children.append(value)
-        }
-      }
+    guard let merged = mergedPairs(merges) else { return false }
+    for (k, value) in merged {
+      guard let text = text(k), seen[text] == nil else { continue }
+      seen[text] = k
+      children.append(k)
+      children.append(value)
     }
     return true
   }
