@@ -69,9 +69,24 @@ public struct SourceFile: Sendable {
   /// The file's bytes, without a UTF-8 byte order mark.
   public let bytes: [UInt8]
   /// Byte offsets at which each line starts; `lineStarts[0] == 0`.
-  public let lineStarts: [Int]
+  public let lineStarts: Offsets
   /// Byte offsets at which each line's text ends (before its line break).
-  public let lineEnds: [Int]
+  public let lineEnds: Offsets
+
+  /// Byte offsets, kept in 32 bits (an estate of 206,000 lines held two arrays of 64-bit
+  /// offsets). The reader refuses files past 4 GiB; past that an offset reads as 4 GiB.
+  public struct Offsets: RandomAccessCollection, Sendable {
+    let stored: [UInt32]
+
+    init(_ offsets: [UInt32]) { stored = offsets }
+
+    /// The first position.
+    public var startIndex: Int { 0 }
+    /// The position past the last offset.
+    public var endIndex: Int { stored.count }
+    /// The offset at `i`.
+    public subscript(i: Int) -> Int { Int(stored[i]) }
+  }
   /// Whether every byte is ASCII: then a column is a byte count, and a location is found
   /// without walking the line.
   public let isASCII: Bool
@@ -82,8 +97,8 @@ public struct SourceFile: Sendable {
     let body =
       bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
     self.bytes = body
-    var starts = [0]
-    var ends: [Int] = []
+    var starts: [UInt32] = [0]
+    var ends: [UInt32] = []
     var high: UInt8 = 0
     body.withUnsafeBufferPointer { body in
       var i = 0
@@ -110,17 +125,17 @@ public struct SourceFile: Sendable {
           breakLength = 3
         }
         if breakLength > 0 {
-          ends.append(i)
+          ends.append(UInt32(clamping: i))
           i += breakLength
-          starts.append(i)
+          starts.append(UInt32(clamping: i))
         } else {
           i += 1
         }
       }
-      ends.append(n)
+      ends.append(UInt32(clamping: n))
     }
-    self.lineStarts = starts
-    self.lineEnds = ends
+    self.lineStarts = Offsets(starts)
+    self.lineEnds = Offsets(ends)
     // Every byte went into `high` but the tail of a multi-byte line break, whose lead byte did.
     self.isASCII = high < 0x80
   }
