@@ -42,11 +42,30 @@ struct ValidationContext {
   var ensembleIndex: [String: Int] = [:]
   /// Each app's datacenter as a position in `topology.datacenters`, nil when it names none that
   /// is declared. Names are looked up once here: per-app rules compare integers.
-  private(set) var appDatacenters: [Int?] = []
+  var appDatacenters: Positions { Positions(stored: appDatacenterPositions) }
+  private var appDatacenterPositions: [Int32] = []
   /// Each app's registries as written (``registryNames(_:)``), as positions in
-  /// `topology.ensembles` (nil for one not declared), app after app; see ``registries(ofApp:)``.
-  private var appRegistries: [Int?] = []
-  private var registryStarts: [Int] = [0]
+  /// `topology.ensembles` (-1 for one not declared), app after app; see ``registries(ofApp:)``.
+  private var appRegistries: [Int32] = []
+  private var registryStarts: [Int32] = [0]
+
+  /// Positions in 32 bits, -1 for none (an `Int?` takes 16 bytes: on an estate of 50,000
+  /// apps these arrays were 2 MB of the peak).
+  struct Positions {
+    let stored: [Int32]
+
+    static func encode(_ position: Int?) -> Int32 { position.map { Int32($0) } ?? -1 }
+
+    subscript(i: Int) -> Int? { stored[i] < 0 ? nil : Int(stored[i]) }
+
+    /// Some of them, in order.
+    struct Slice: RandomAccessCollection {
+      let stored: ArraySlice<Int32>
+      var startIndex: Int { stored.startIndex }
+      var endIndex: Int { stored.endIndex }
+      subscript(i: Int) -> Int? { stored[i] < 0 ? nil : Int(stored[i]) }
+    }
+  }
 
   init(_ topology: Topology) {
     self.topology = topology
@@ -60,20 +79,20 @@ struct ValidationContext {
       }
     }
     for (i, e) in topology.ensembles.enumerated() { ensembleIndex[e.name.value] = i }
-    appDatacenters.reserveCapacity(topology.apps.count)
+    appDatacenterPositions.reserveCapacity(topology.apps.count)
     registryStarts.reserveCapacity(topology.apps.count + 1)
     let apps = topology.apps
     for i in apps.indices {
-      appDatacenters.append(apps[i].datacenter.flatMap { datacenterIndex[$0.value] })
-      for r in registryNames(apps[i]) { appRegistries.append(ensembleIndex[r.value]) }
-      registryStarts.append(appRegistries.count)
+      appDatacenterPositions.append(Positions.encode(apps[i].datacenter.flatMap { datacenterIndex[$0.value] }))
+      for r in registryNames(apps[i]) { appRegistries.append(Positions.encode(ensembleIndex[r.value])) }
+      registryStarts.append(Int32(appRegistries.count))
     }
   }
 
   /// The registries of the app at position `app` in `topology.apps`, in the order of
   /// ``registryNames(_:)``: each a position in `topology.ensembles`, nil when not declared.
-  func registries(ofApp app: Int) -> ArraySlice<Int?> {
-    appRegistries[registryStarts[app]..<registryStarts[app + 1]]
+  func registries(ofApp app: Int) -> Positions.Slice {
+    Positions.Slice(stored: appRegistries[Int(registryStarts[app])..<Int(registryStarts[app + 1])])
   }
 
   var file: String { topology.file }
