@@ -1,13 +1,23 @@
 /// A Dubbo release, `MAJOR.MINOR[.PATCH]`.
 public struct DubboVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
-  public let major: Int
-  public let minor: Int
-  public let patch: Int
+  // Kept in 16 bits each: every resolved app carries its release (a version is parsed from at
+  // most four digits a part; a larger number given in code is held as 65535).
+  private let parts: (major: UInt16, minor: UInt16, patch: UInt16)
+
+  public var major: Int { Int(parts.major) }
+  public var minor: Int { Int(parts.minor) }
+  public var patch: Int { Int(parts.patch) }
 
   public init(_ major: Int, _ minor: Int, _ patch: Int = 0) {
-    self.major = major
-    self.minor = minor
-    self.patch = patch
+    parts = (UInt16(clamping: major), UInt16(clamping: minor), UInt16(clamping: patch))
+  }
+
+  public static func == (a: Self, b: Self) -> Bool { a.parts == b.parts }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(parts.major)
+    hasher.combine(parts.minor)
+    hasher.combine(parts.patch)
   }
 
   /// Parses `3.2`, `2.7.23`; nil for anything else (no suffixes such as `-SNAPSHOT`).

@@ -141,22 +141,44 @@ public struct Ensemble: Sendable {
 /// An app (a Dubbo service or any ZooKeeper client).
 public struct App: Sendable {
   public let name: String
-  /// Index of its datacenter.
-  public let datacenter: Int
   /// Indices of its registries, the first preferred.
   public let registries: [Int]
-  /// The session timeout its registry client really asks for, in milliseconds: the declared
-  /// one when its Dubbo carries it in the address, else the client library's default.
-  public let requestedSessionTimeoutMs: Int
-  /// The session timeout the topology asks for (its own, the default, or Dubbo's 60 s).
-  public let declaredSessionTimeoutMs: Int
-  /// The Dubbo release and ZooKeeper client the app runs, and what they read.
-  public let dubbo: DubboProfile
-  public let connect: ConnectMode
-  /// The app's own chroot, overriding the ensemble's; `.some(nil)` for an explicit `/`.
-  public let chroot: String??
   /// Where its name is written.
   public let range: SourceRange
+  /// The app's own chroot, overriding the ensemble's; `.some(nil)` for an explicit `/`.
+  public let chroot: String??
+  // The numbers in 32 bits, after the chroot's spare bytes: an estate holds 50,000 apps (a
+  // session is a Java int of milliseconds; datacenters are at most --max-datacenters).
+  public let connect: ConnectMode
+  private let storedDatacenter: Int32
+  private let storedRequested: Int32
+  private let storedDeclared: Int32
+  /// The Dubbo release and ZooKeeper client the app runs, and what they read.
+  public let dubbo: DubboProfile
+
+  /// Index of its datacenter.
+  public var datacenter: Int { Int(storedDatacenter) }
+  /// The session timeout its registry client really asks for, in milliseconds: the declared
+  /// one when its Dubbo carries it in the address, else the client library's default.
+  public var requestedSessionTimeoutMs: Int { Int(storedRequested) }
+  /// The session timeout the topology asks for (its own, the default, or Dubbo's 60 s).
+  public var declaredSessionTimeoutMs: Int { Int(storedDeclared) }
+
+  init(
+    name: String, datacenter: Int, registries: [Int], requestedSessionTimeoutMs: Int,
+    declaredSessionTimeoutMs: Int, dubbo: DubboProfile, connect: ConnectMode, chroot: String??,
+    range: SourceRange
+  ) {
+    self.name = name
+    self.registries = registries
+    self.range = range
+    self.chroot = chroot
+    self.connect = connect
+    storedDatacenter = Int32(datacenter)
+    storedRequested = Int32(clamping: requestedSessionTimeoutMs)
+    storedDeclared = Int32(clamping: declaredSessionTimeoutMs)
+    self.dubbo = dubbo
+  }
 
   /// The chroot this app uses for a registry ensemble.
   public func chroot(for ensemble: Ensemble) -> String? {
