@@ -120,10 +120,56 @@ public struct MachineSpec: Sendable {
   public var datacenter: String
   public var host: Located<String>?
   public var rack: Located<String>?
-  public var availability: Located<Double>?
-  public var clientPort: Located<Int>?
-  public var quorumPort: Located<Int>?
-  public var electionPort: Located<Int>?
+  /// What few machines write (`availability` and ports: 160 bytes), kept apart, nil when
+  /// none is written: ports are mostly set per ensemble.
+  private var rare: Rare?
+
+  init(name: Located<String>, datacenter: String) {
+    self.name = name
+    self.datacenter = datacenter
+  }
+
+  public var availability: Located<Double>? {
+    get { rare?.fields.availability }
+    set { updateRare { $0.availability = newValue } }
+  }
+
+  public var clientPort: Located<Int>? {
+    get { rare?.fields.clientPort }
+    set { updateRare { $0.clientPort = newValue } }
+  }
+
+  public var quorumPort: Located<Int>? {
+    get { rare?.fields.quorumPort }
+    set { updateRare { $0.quorumPort = newValue } }
+  }
+
+  public var electionPort: Located<Int>? {
+    get { rare?.fields.electionPort }
+    set { updateRare { $0.electionPort = newValue } }
+  }
+
+  /// A change makes a new box: boxes are never changed, so copies of a machine stay apart.
+  private mutating func updateRare(_ change: (inout RareFields) -> Void) {
+    var fields = rare?.fields ?? RareFields()
+    change(&fields)
+    let none =
+      fields.availability == nil && fields.clientPort == nil && fields.quorumPort == nil
+      && fields.electionPort == nil
+    rare = none ? nil : Rare(fields)
+  }
+
+  private struct RareFields: Sendable {
+    var availability: Located<Double>?
+    var clientPort: Located<Int>?
+    var quorumPort: Located<Int>?
+    var electionPort: Located<Int>?
+  }
+
+  private final class Rare: Sendable {
+    let fields: RareFields
+    init(_ fields: RareFields) { self.fields = fields }
+  }
 }
 
 /// A link between two datacenters as written.
@@ -175,14 +221,38 @@ public struct AppSpec: Sendable {
   public var name: Located<String>
   public var datacenter: Located<String>?
   public var registry: Located<String>?
-  public var registries: [Located<String>]?
-  public var registriesRange: SourceRange?
   public var sessionTimeout: Located<Duration>?
   /// What few apps write (`connect`, `chroot`, `dubbo`: about 150 bytes), kept apart, nil
   /// when none is written: of an estate's 50,000 apps, 7% write one.
   private var rare: Rare?
+  /// `registries` and where the list is written (40 bytes), kept apart for the same reason:
+  /// most apps name one `registry`.
+  private var listed: Listed?
 
   init(name: Located<String>) { self.name = name }
+
+  public var registries: [Located<String>]? {
+    get { listed?.registries }
+    set { setListed(newValue, listed?.range) }
+  }
+
+  public var registriesRange: SourceRange? {
+    get { listed?.range }
+    set { setListed(listed?.registries, newValue) }
+  }
+
+  private mutating func setListed(_ registries: [Located<String>]?, _ range: SourceRange?) {
+    listed = registries == nil && range == nil ? nil : Listed(registries: registries, range: range)
+  }
+
+  private final class Listed: Sendable {
+    let registries: [Located<String>]?
+    let range: SourceRange?
+    init(registries: [Located<String>]?, range: SourceRange?) {
+      self.registries = registries
+      self.range = range
+    }
+  }
 
   public var connect: Located<ConnectMode>? {
     get { rare?.fields.connect }
