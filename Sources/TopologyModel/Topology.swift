@@ -120,9 +120,9 @@ public struct MachineSpec: Sendable {
   public var datacenter: String
   public var host: Located<String>?
   public var rack: Located<String>?
-  /// What few machines write (`availability` and ports: 160 bytes), kept apart, nil when
-  /// none is written: ports are mostly set per ensemble.
-  private var rare: Rare?
+  /// What few machines write (`availability` and ports: 160 bytes), kept apart: ports are
+  /// mostly set per ensemble.
+  private var rare = OutOfLine<RareFields>()
 
   init(name: Located<String>, datacenter: String) {
     self.name = name
@@ -130,46 +130,61 @@ public struct MachineSpec: Sendable {
   }
 
   public var availability: Located<Double>? {
-    get { rare?.fields.availability }
-    set { updateRare { $0.availability = newValue } }
+    get { rare.fields?.availability }
+    set { rare.update { $0.availability = newValue } }
   }
 
   public var clientPort: Located<Int>? {
-    get { rare?.fields.clientPort }
-    set { updateRare { $0.clientPort = newValue } }
+    get { rare.fields?.clientPort }
+    set { rare.update { $0.clientPort = newValue } }
   }
 
   public var quorumPort: Located<Int>? {
-    get { rare?.fields.quorumPort }
-    set { updateRare { $0.quorumPort = newValue } }
+    get { rare.fields?.quorumPort }
+    set { rare.update { $0.quorumPort = newValue } }
   }
 
   public var electionPort: Located<Int>? {
-    get { rare?.fields.electionPort }
-    set { updateRare { $0.electionPort = newValue } }
+    get { rare.fields?.electionPort }
+    set { rare.update { $0.electionPort = newValue } }
   }
 
-  /// A change makes a new box: boxes are never changed, so copies of a machine stay apart.
-  private mutating func updateRare(_ change: (inout RareFields) -> Void) {
-    var fields = rare?.fields ?? RareFields()
-    change(&fields)
-    let none =
-      fields.availability == nil && fields.clientPort == nil && fields.quorumPort == nil
-      && fields.electionPort == nil
-    rare = none ? nil : Rare(fields)
-  }
-
-  private struct RareFields: Sendable {
+  private struct RareFields: OutOfLineFields {
     var availability: Located<Double>?
     var clientPort: Located<Int>?
     var quorumPort: Located<Int>?
     var electionPort: Located<Int>?
+    var isEmpty: Bool { availability == nil && clientPort == nil && quorumPort == nil && electionPort == nil }
+  }
+}
+
+/// Fields that few entries of a file write, kept out of line in an immutable box, nil when
+/// none is written: an estate has tens of thousands of apps and machines, and an optional
+/// located value takes 40 bytes inline. A change makes a new box, so copies stay apart.
+struct OutOfLine<Fields: OutOfLineFields>: Sendable {
+  private final class Box: Sendable {
+    let fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
   }
 
-  private final class Rare: Sendable {
-    let fields: RareFields
-    init(_ fields: RareFields) { self.fields = fields }
+  private var box: Box?
+
+  /// The fields, nil when none is written.
+  var fields: Fields? { box?.fields }
+
+  /// Changes the fields (while decoding: a new box each time).
+  mutating func update(_ change: (inout Fields) -> Void) {
+    var fields = box?.fields ?? Fields()
+    change(&fields)
+    box = fields.isEmpty ? nil : Box(fields)
   }
+}
+
+/// The fields kept by ``OutOfLine``.
+protocol OutOfLineFields: Sendable {
+  init()
+  /// Whether none is written.
+  var isEmpty: Bool { get }
 }
 
 /// A link between two datacenters as written.
@@ -222,68 +237,50 @@ public struct AppSpec: Sendable {
   public var datacenter: Located<String>?
   public var registry: Located<String>?
   public var sessionTimeout: Located<Duration>?
-  /// What few apps write (`connect`, `chroot`, `dubbo`: about 150 bytes), kept apart, nil
-  /// when none is written: of an estate's 50,000 apps, 7% write one.
-  private var rare: Rare?
+  /// What few apps write (`connect`, `chroot`, `dubbo`: about 150 bytes), kept apart: of an
+  /// estate's 50,000 apps, 7% write one.
+  private var rare = OutOfLine<RareFields>()
   /// `registries` and where the list is written (40 bytes), kept apart for the same reason:
   /// most apps name one `registry`.
-  private var listed: Listed?
+  private var listed = OutOfLine<ListedFields>()
 
   init(name: Located<String>) { self.name = name }
 
   public var registries: [Located<String>]? {
-    get { listed?.registries }
-    set { setListed(newValue, listed?.range) }
+    get { listed.fields?.registries }
+    set { listed.update { $0.registries = newValue } }
   }
 
   public var registriesRange: SourceRange? {
-    get { listed?.range }
-    set { setListed(listed?.registries, newValue) }
-  }
-
-  private mutating func setListed(_ registries: [Located<String>]?, _ range: SourceRange?) {
-    listed = registries == nil && range == nil ? nil : Listed(registries: registries, range: range)
-  }
-
-  private final class Listed: Sendable {
-    let registries: [Located<String>]?
-    let range: SourceRange?
-    init(registries: [Located<String>]?, range: SourceRange?) {
-      self.registries = registries
-      self.range = range
-    }
+    get { listed.fields?.range }
+    set { listed.update { $0.range = newValue } }
   }
 
   public var connect: Located<ConnectMode>? {
-    get { rare?.fields.connect }
-    set { updateRare { $0.connect = newValue } }
+    get { rare.fields?.connect }
+    set { rare.update { $0.connect = newValue } }
   }
 
   public var chroot: Located<String>? {
-    get { rare?.fields.chroot }
-    set { updateRare { $0.chroot = newValue } }
+    get { rare.fields?.chroot }
+    set { rare.update { $0.chroot = newValue } }
   }
 
   public var dubbo: DubboSpec? {
-    get { rare?.fields.dubbo }
-    set { updateRare { $0.dubbo = newValue } }
+    get { rare.fields?.dubbo }
+    set { rare.update { $0.dubbo = newValue } }
   }
 
-  /// A change makes a new box: boxes are never changed, so copies of an app stay apart.
-  private mutating func updateRare(_ change: (inout RareFields) -> Void) {
-    var fields = rare?.fields ?? RareFields()
-    change(&fields)
-    rare = fields.connect == nil && fields.chroot == nil && fields.dubbo == nil ? nil : Rare(fields)
-  }
-
-  private struct RareFields: Sendable {
+  private struct RareFields: OutOfLineFields {
     var connect: Located<ConnectMode>?
     var chroot: Located<String>?
     var dubbo: DubboSpec?
+    var isEmpty: Bool { connect == nil && chroot == nil && dubbo == nil }
   }
 
-  private final class Rare: Sendable {
-    let fields: RareFields
-    init(_ fields: RareFields) { self.fields = fields }
+  private struct ListedFields: OutOfLineFields {
+    var registries: [Located<String>]?
+    var range: SourceRange?
+    var isEmpty: Bool { registries == nil && range == nil }
   }
 }
