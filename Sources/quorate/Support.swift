@@ -261,12 +261,12 @@ func environment(_ name: String) -> String? {
 }
 
 extension StringProtocol {
-  /// The text without the spaces, tabs and line ends around it.
+  /// The text without the white space and line ends around it (`\r\n` is one character,
+  /// and white space, as Foundation's `whitespacesAndNewlines` reads it).
   var trimmedOfWhitespace: Substring {
-    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
     let s = Substring(self)
-    guard let first = s.firstIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
-    let last = s.lastIndex(where: { !isSpace($0) })!
+    guard let first = s.firstIndex(where: { !$0.isWhitespace }) else { return s[s.endIndex...] }
+    let last = s.lastIndex(where: { !$0.isWhitespace })!
     return s[first...last]
   }
 }

@@ -67,6 +67,10 @@ import Testing
     // myid 3 is in the file's list and the folder is not a machine name: no U708.
     try "8\n".write(toFile: dir.appendingPathComponent("myid").path, atomically: true, encoding: .utf8)
     #expect(try found(["--zoo-cfg", path]).codes.contains("U708@1:1"))
+    // Written on Windows ("\r\n" is one Swift Character) or padded, it reads as 8 all the same.
+    try " 8\r\n".write(toFile: dir.appendingPathComponent("myid").path, atomically: true, encoding: .utf8)
+    let windows = try quorate(["audit", topology, "--format", "json", "--zoo-cfg", path])
+    #expect(windows.stdout.contains("myid says 8"), "\(windows.stdout)")
 
     // Groups on 'global', a plain majority in the plan; a file of servers the plan has not.
     let grouped = cfg.replacingOccurrences(of: "tickTime=3000", with: "tickTime=2000") + "\ngroup.1=1:2:3\n"
