@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dispatch
-import Synchronization
 import TopologyAnalysis
 import TopologyDiagnostics
 import TopologyEmitters
@@ -64,13 +63,19 @@ extension Quorate {
       let timeoutMs = Scalars.duration(timeout)?.wholeMilliseconds ?? 2000
       // Every member of every chosen ensemble at once.
       let targets = chosen.flatMap { ei in t.ensembles[ei].members.indices.map { (ei, $0) } }
-      let probed = Mutex([MemberProbe?](repeating: nil, count: targets.count))
+      // Each member's answer goes to its own slot: threads never write the same memory, so
+      // no lock is needed (a Mutex captured by the closure was itself reported as a race).
+      nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<MemberProbe?>.allocate(capacity: targets.count)
+      slots.initialize(repeating: nil)
+      defer {
+        slots.deinitialize()
+        slots.deallocate()
+      }
       DispatchQueue.concurrentPerform(iterations: targets.count) { i in
         let (ei, mi) = targets[i]
-        let p = Self.probe(t, ensemble: ei, member: mi, timeoutMs: timeoutMs)
-        probed.withLock { $0[i] = p }
+        slots[i] = Self.probe(t, ensemble: ei, member: mi, timeoutMs: timeoutMs)
       }
-      let results = probed.withLock { $0 }
+      let results = Array(slots)
       var live: [LiveEnsemble] = []
       for ei in chosen {
         let probes = targets.indices.filter { targets[$0].0 == ei }.compactMap { results[$0] }
