@@ -173,27 +173,10 @@ final class SafeFolder {
     guard fstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
       return .blocked("'\(relative)' is not a regular file")
     }
-    // Read into a string of the size fstat gave plus one byte. A regular file's read returns
-    // less than asked only at its end, so a file that did not grow is one read, not two (an
-    // estate's `emit --check` reads 208,881 files).
-    var size = Int(st.st_size) + 1
-    var problem: Int32 = 0
-    var bytes: [UInt8] = []
-    while true {
-      var reachedEnd = false
-      let piece = [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
-        var n: Int
-        repeat { n = Glibc.read(f, buffer.baseAddress!, size) } while n < 0 && errno == EINTR
-        if n < 0 { problem = errno }
-        filled = max(n, 0)
-        reachedEnd = n < size
-      }
-      if problem != 0 { return .blocked("cannot read '\(relative)': \(Self.errnoText(problem))") }
-      if bytes.isEmpty { bytes = piece } else { bytes += piece }
-      if reachedEnd { break }
-      size = max(65536, bytes.count)
+    switch readDescriptor(f, fileSize: Int(st.st_size), atMost: Int.max) {
+    case .success(let bytes): return .file(String(decoding: bytes, as: UTF8.self))
+    case .failure(let e): return .blocked("cannot read '\(relative)': \(Self.errnoText(e.code))")
     }
-    return .file(String(decoding: bytes, as: UTF8.self))
   }
 
   /// Writes a temporary file next to `relative` (creating folders as needed) and returns its
