@@ -12,8 +12,6 @@ public struct TopologyDecoder {
   var machineCount = 0
   /// Set when a count limit was passed: decoding stops there.
   var stopped = false
-  /// The apps, decoded as the file was read (``StreamedApps``), when they were.
-  var streamedApps: StreamedApps.Decoded?
   /// The problems found so far.
   public private(set) var diagnostics: [Diagnostic] = []
   /// Paths of values that are in the file but could not be decoded: later rules must not treat
@@ -31,8 +29,7 @@ public struct TopologyDecoder {
     _ root: YAMLNode, file: String, limits: TopologyLimits = .default, streamedApps: StreamedApps? = nil
   ) -> (Topology, [Diagnostic]) {
     var d = TopologyDecoder(file: file, limits: limits)
-    d.streamedApps = streamedApps.map { StreamedApps.Decoded($0) }
-    var t = d.topology(root)
+    var t = d.topology(root, streamedApps: streamedApps)
     t.undecodable = d.undecodable
     return (t, d.diagnostics)
   }
@@ -378,7 +375,9 @@ public struct TopologyDecoder {
   static let topKeys = FormatKeys.top
   static let zkKeys = FormatKeys.zookeeper
 
-  mutating func topology(_ root: YAMLNode) -> Topology {
+  /// The topology of a document root; its apps from `streamedApps` when the reader streamed
+  /// them.
+  mutating func topology(_ root: YAMLNode, streamedApps: StreamedApps?) -> Topology {
     var t = Topology(file: file)
     guard let f = fields(root, path: "", allowed: Self.topKeys, what: "the topology") else {
       return t
@@ -433,11 +432,11 @@ public struct TopologyDecoder {
       }
       atLeastOne(entries.count, v, key: "ensembles", what: "ensemble")
     }
-    if let v = f["apps"]?.value, v.isStreamedMapping, var streamed = streamedApps {
+    if let v = f["apps"]?.value, v.isStreamedMapping, let streamed = streamedApps {
       // Decoded as the file was read: the entries' problems, then the limit, as below.
-      diagnostics += streamed.diagnostics
-      undecodable.formUnion(streamed.undecodable)
-      t.apps = streamed.take()
+      diagnostics += streamed.decoder.diagnostics
+      undecodable.formUnion(streamed.decoder.undecodable)
+      t.apps = streamed.apps
       if let first = streamed.firstPastLimit {
         _ = within(limits.maxApps + 1, limit: limits.maxApps, what: "apps", flag: "--max-apps", at: first, path: "apps")
       }
@@ -740,25 +739,5 @@ public struct StreamedApps {
       return
     }
     if let a = decoder.app(n, pair.value) { apps.append(a) }
-  }
-
-  /// What was decoded, for ``TopologyDecoder/topology(_:)``.
-  struct Decoded {
-    var firstPastLimit: Located<String>?
-    var apps: [AppSpec]
-    var diagnostics: [Diagnostic]
-    var undecodable: Set<String>
-
-    init(_ s: StreamedApps) {
-      (firstPastLimit, apps, diagnostics, undecodable) = (
-        s.firstPastLimit, s.apps, s.decoder.diagnostics, s.decoder.undecodable
-      )
-    }
-
-    /// The apps decoded, moved out.
-    mutating func take() -> [AppSpec] {
-      defer { apps = [] }
-      return apps
-    }
   }
 }
