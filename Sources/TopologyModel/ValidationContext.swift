@@ -42,29 +42,23 @@ struct ValidationContext {
   var ensembleIndex: [String: Int] = [:]
   /// Each app's datacenter as a position in `topology.datacenters`, nil when it names none that
   /// is declared. Names are looked up once here: per-app rules compare integers.
-  var appDatacenters: Positions { Positions(stored: appDatacenterPositions) }
+  var appDatacenters: Positions { Positions(stored: appDatacenterPositions[...]) }
   private var appDatacenterPositions: [Int32] = []
   /// Each app's registries as written (``registryNames(_:)``), as positions in
   /// `topology.ensembles` (-1 for one not declared), app after app; see ``registries(ofApp:)``.
   private var appRegistries: [Int32] = []
   private var registryStarts: [Int32] = [0]
 
-  /// Positions in 32 bits, -1 for none (an `Int?` takes 16 bytes: on an estate of 50,000
-  /// apps these arrays were 2 MB of the peak).
-  struct Positions {
-    let stored: [Int32]
+  /// Positions kept in 32 bits, -1 for none, read as `Int?` (an `Int?` takes 16 bytes: on an
+  /// estate of 50,000 apps these arrays were 2 MB of the peak).
+  struct Positions: RandomAccessCollection {
+    let stored: ArraySlice<Int32>
 
     static func encode(_ position: Int?) -> Int32 { position.map { Int32($0) } ?? -1 }
 
+    var startIndex: Int { stored.startIndex }
+    var endIndex: Int { stored.endIndex }
     subscript(i: Int) -> Int? { stored[i] < 0 ? nil : Int(stored[i]) }
-
-    /// Some of them, in order.
-    struct Slice: RandomAccessCollection {
-      let stored: ArraySlice<Int32>
-      var startIndex: Int { stored.startIndex }
-      var endIndex: Int { stored.endIndex }
-      subscript(i: Int) -> Int? { stored[i] < 0 ? nil : Int(stored[i]) }
-    }
   }
 
   init(_ topology: Topology) {
@@ -91,8 +85,8 @@ struct ValidationContext {
 
   /// The registries of the app at position `app` in `topology.apps`, in the order of
   /// ``registryNames(_:)``: each a position in `topology.ensembles`, nil when not declared.
-  func registries(ofApp app: Int) -> Positions.Slice {
-    Positions.Slice(stored: appRegistries[Int(registryStarts[app])..<Int(registryStarts[app + 1])])
+  func registries(ofApp app: Int) -> Positions {
+    Positions(stored: appRegistries[Int(registryStarts[app])..<Int(registryStarts[app + 1])])
   }
 
   var file: String { topology.file }
