@@ -333,9 +333,10 @@ public enum AnalysisRendering {
 
   /// `what-if` as text.
   public static func whatIfText(
-    _ s: FailureScenario, _ r: (ensembles: [EnsembleOutcome], apps: [AppOutcome]), _ t: ValidatedTopology
-  ) -> String {
-    var out = "What if \(AnalysisWording.scenario(s, t))?\n\nensembles:\n"
+    _ s: FailureScenario, _ r: (ensembles: [EnsembleOutcome], apps: [AppOutcome]), _ t: ValidatedTopology,
+    into out: TextOutput
+  ) {
+    out.write("What if \(AnalysisWording.scenario(s, t))?\n\nensembles:\n")
     for o in r.ensembles {
       let e = t.ensembles[o.ensemble]
       out += "  \(o.quorum ? "QUORUM   " : "NO QUORUM") \(e.name): \(AnalysisWording.ensembleReason(o, s, t))\n"
@@ -356,7 +357,6 @@ public enum AnalysisRendering {
         if g.expiryRisk { out += "      \(AnalysisLints.expiryCost)\n" }
       }
     }
-    return out
   }
 }
 

@@ -50,7 +50,7 @@ extension Quorate {
       }
       let result = ScenarioEvaluator(t).evaluate(scenario)
       switch format {
-      case .text: out(AnalysisRendering.whatIfText(scenario, result, t))
+      case .text: streamOut { AnalysisRendering.whatIfText(scenario, result, t, into: $0) }
       case .json: outJSON(AnalysisRendering.whatIfJSON(scenario, result, t))
       }
       let tripped = FailureGate.tripped(
