@@ -67,6 +67,26 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     #expect(order.failures.allSatisfy { $0.outcome.status == .ok })
   }
 
+  @Test func appsOfOneProfileShareOutcomesThatEachNameTheirOwnApp() throws {
+    // Two apps alike in all but name: one profile, the same outcomes, each naming its own app.
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("topologies/two-dc-3-2.yaml"), encoding: .utf8)
+    let twin = "  order-twin:\n    datacenter: idc-west\n    registry: registry\n    sessionTimeout: 40s\n"
+    let t = try #require(load(text + twin).topology)
+    let r = Analyzer.analyze(t)
+    let (west, twinReport) = (r.apps[1], r.apps[2])
+    #expect(west.name == "user-service-west" && twinReport.name == "order-twin")
+    #expect(west.profile == twinReport.profile)
+    for (a, index) in [(west, 1), (twinReport, 2)] {
+      // Losing 'idc-east' (3 of 5 votes) loses the registry. Either datacenter cut off leaves
+      // the app in 'idc-west' with the 2 west votes of the 3 needed.
+      #expect(a.failures.map(\.datacenter) == ["idc-east"])
+      #expect(a.failures.map(\.outcome.status) == [.unavailable])
+      #expect(a.isolations.map(\.datacenter) == ["idc-east", "idc-west"])
+      #expect(a.isolations.map(\.outcome.status) == [.unavailable, .unavailable])
+      #expect((a.failures + a.isolations).allSatisfy { $0.outcome.app == index })
+    }
+  }
+
   @Test func datacenterBridgeDependsOnTheCore() throws {
     let t = try bundled("datacenter-bridge")
     let r = Analyzer.analyze(t)
