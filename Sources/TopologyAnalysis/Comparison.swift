@@ -143,6 +143,15 @@ public enum Comparison {
     }
     var dcIndex: [String: Int] = [:]
     for (i, d) in t.datacenters.enumerated() { dcIndex[d.name] = i }
+    // Apps with the same registries share one list of their names: an estate's 50,000 apps
+    // name a few thousand lists, and a list each was 3 MB of the report's peak.
+    var registryNames: [[Int]: [String]] = [:]
+    func names(_ registries: [Int]) -> [String] {
+      if let known = registryNames[registries] { return known }
+      let list = registries.map { t.ensembles[$0].name }
+      registryNames[registries] = list
+      return list
+    }
     return sites.map { s in
       let apps = appsBySite[s] ?? []
       let requested = apps.map { t.apps[$0].requestedSessionTimeoutMs }.min()
@@ -182,7 +191,7 @@ public enum Comparison {
       }
       return SiteComparison(
         site: t.datacenters[s].name, apps: apps.map { t.apps[$0].name },
-        usage: apps.map { a in (t.apps[a].name, t.apps[a].registries.map { t.ensembles[$0].name }) },
+        usage: apps.map { a in (t.apps[a].name, names(t.apps[a].registries)) },
         shared: shared, independent: independent, multiRegistry: multi,
         recommendation: recommend(shared: shared, independent: independent, apps: apps, multi: multi, in: t))
     }
