@@ -12,24 +12,19 @@ public enum AnalysisRendering {
     .object([
       ("topology", .string(t.name)),
       ("ensembles", .array(r.ensembles.map { ensembleJSON($0, t) })),
-      ("apps", .array(appsJSON(r.apps, t))),
+      ("apps", appsJSON(r.apps, t)),
     ])
   }
 
-  /// Every app's object. Apps of one profile share every member but their name: those are
-  /// built once per profile and shared (a JSON value holds them by reference).
-  static func appsJSON(_ apps: [AppReport], _ t: ValidatedTopology) -> [JSONValue] {
+  /// Every app's object, each made as it is written. Apps of one profile share every member
+  /// but their name: those are built once per profile and shared (a JSON value holds them by
+  /// reference). Made as written, not held: an object per app, each with its own array of
+  /// members, was 15 MB of `analyze --format json`'s peak on an estate of 50,000 apps.
+  static func appsJSON(_ apps: [AppReport], _ t: ValidatedTopology) -> JSONValue {
     var shared: [Int: [(String, JSONValue)]] = [:]
-    return apps.map { a in
-      let rest: [(String, JSONValue)]
-      if let known = shared[a.profile] {
-        rest = known
-      } else {
-        rest = appJSONMembers(a, t)
-        shared[a.profile] = rest
-      }
-      return .object([("name", .string(a.name))] + rest)
-    }
+    for a in apps where shared[a.profile] == nil { shared[a.profile] = appJSONMembers(a, t) }
+    let members = shared
+    return .elements(JSONElements(apps) { a in .object([("name", .string(a.name))] + (members[a.profile] ?? [])) })
   }
 
   static func sets(_ s: [[String]]) -> JSONValue { .array(s.map { .strings($0) }) }
