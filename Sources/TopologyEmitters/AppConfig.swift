@@ -192,9 +192,12 @@ public enum EmitPlan {
 
   /// A 64-bit FNV-1a digest of a file's bytes: enough to tell whether a file is still exactly
   /// what quorate wrote.
-  public static func digest(_ text: String) -> UInt64 {
+  public static func digest(_ text: String) -> UInt64 { digest(text.utf8) }
+
+  /// The digest of bytes (``digest(_:)-(String)``).
+  public static func digest(_ bytes: some Sequence<UInt8>) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in text.utf8 {
+    for b in bytes {
       h ^= UInt64(b)
       h = h &* 0x0000_0100_0000_01B3
     }
@@ -234,34 +237,8 @@ public enum EmitPlan {
     public func contains(_ digest: UInt64) -> Bool { first == digest || more.contains(digest) }
   }
 
-  /// Reads a manifest: path -> the digests quorate may have left there. Lines whose path is not
-  /// a plain relative path inside the folder are dropped and returned apart: quorate never acts
-  /// on them. A digest that is not 16 lowercase hex digits matches no file (the path is still
-  /// known, as one quorate wrote).
-  public static func parseManifest(_ text: String) -> (entries: [String: ListedDigests], rejected: [String]) {
-    var out: [String: ListedDigests] = [:]
-    var rejected: [String] = []
-    // Lines and fields on bytes: a manifest has a line per file (210,000 for a large estate),
-    // and splitting it as Characters cost more than reading the files it names.
-    for line in text.utf8.split(separator: UInt8(ascii: "\n")) where line.first != UInt8(ascii: "#") {
-      let fields = line.split(separator: UInt8(ascii: " "), maxSplits: 1, omittingEmptySubsequences: true)
-      guard fields.count == 2 else { continue }
-      let path = String(decoding: fields[1].drop { $0 == UInt8(ascii: " ") }, as: UTF8.self)
-      guard OutputPlan.isPlainRelativePath(path), path != manifestName else {
-        rejected.append(path)
-        continue
-      }
-      if let digest = parseHex(fields[0]) {
-        out[path, default: ListedDigests()].insert(digest)
-      } else if out[path] == nil {
-        out[path] = ListedDigests()
-      }
-    }
-    return (out, rejected)
-  }
-
   /// 16 lowercase hex digits, as `hex(_:)` writes them.
-  static func parseHex(_ bytes: Substring.UTF8View) -> UInt64? {
+  static func parseHex(_ bytes: some Collection<UInt8>) -> UInt64? {
     guard bytes.count == 16 else { return nil }
     var value: UInt64 = 0
     for b in bytes {

@@ -2,8 +2,9 @@
 public enum ExistingFile: Sendable, Equatable {
   /// Nothing there (or a folder on the way does not exist yet).
   case missing
-  /// A regular file with these contents.
-  case file(String)
+  /// A regular file with these contents (bytes: an estate's index is 21 MB, and a `String`
+  /// of it besides the bytes read was a second copy).
+  case file([UInt8])
   /// Something quorate must not read, replace or delete: a symbolic link (at the path or on the
   /// way to it), a folder, a device. The text says what, for the message.
   case blocked(String)
@@ -11,6 +12,9 @@ public enum ExistingFile: Sendable, Equatable {
 
 /// What `emit` will do to an output folder, decided from the files quorate produces, the
 /// manifest of what it wrote there before, and what is there now. Pure: it reads nothing itself.
+///
+/// Paths are kept as one buffer of bytes and files as positions in it (an estate's folder has
+/// 210,000 files: a `String` per path, in several lists, was most of `emit`'s peak memory).
 public struct OutputPlan: Sendable {
   /// One file that will be created or replaced.
   public struct Change: Sendable {
@@ -18,6 +22,8 @@ public struct OutputPlan: Sendable {
     /// quorate did not write, or one changed since it did: replaced only under `--force`).
     public enum Kind: Sendable { case create, update, conflict }
     public let kind: Kind
+    /// The file's position in the files the plan was made from.
+    public let file: Int
     public let path: String
     /// What is there now and what quorate would write instead, kept only for a file that is
     /// there and differs, and only when the plan is made for a diff (`keepingTexts`): the
@@ -26,7 +32,33 @@ public struct OutputPlan: Sendable {
     public let new: String?
   }
 
-  public var changes: [Change] = []
+  /// The changes, in the files' order, each made when it is read.
+  public struct Changes: RandomAccessCollection, Sendable {
+    let paths: PathList
+    let changed: [Changed]
+    let texts: [Int32: (old: String, new: String)]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { changed.count }
+    public subscript(i: Int) -> Change {
+      let c = changed[i]
+      let texts = texts[c.file]
+      return Change(
+        kind: c.kind, file: Int(c.file), path: paths[Int(c.file)], old: texts?.old, new: texts?.new)
+    }
+  }
+
+  struct Changed: Sendable {
+    var file: Int32
+    var kind: Change.Kind
+  }
+
+  /// Every file the plan was made from, in order, and the digest of each as quorate will leave it.
+  var paths = PathList()
+  var finalDigests: [UInt64] = []
+  var changed: [Changed] = []
+  var texts: [Int32: (old: String, new: String)] = [:]
+  public var changes: Changes { Changes(paths: paths, changed: changed, texts: texts) }
   public var unchanged = 0
   /// Files quorate wrote before that the topology no longer produces, untouched since: removed.
   public var stale: [String] = []
@@ -36,12 +68,13 @@ public struct OutputPlan: Sendable {
   public var blocked: [(path: String, what: String)] = []
   /// Manifest lines quorate will not act on (paths outside the folder, absolute, `..`).
   public var rejectedManifestEntries: [String] = []
-  /// The digests of every file as quorate will leave it, plus (while it writes) the old ones.
-  var finalDigests: [(path: String, digest: UInt64)] = []
-  var oldDigests: [(path: String, digest: UInt64)] = []
+  /// The digests of the files about to be replaced (by position) and removed (by path), kept
+  /// in the journal while quorate writes.
+  var oldDigests: [(file: Int32, digest: UInt64)] = []
+  var staleDigests: [(path: String, digest: UInt64)] = []
 
   public var conflicts: [Change] { changes.filter { $0.kind == .conflict } }
-  public var hasDrift: Bool { !changes.isEmpty || !stale.isEmpty }
+  public var hasDrift: Bool { !changed.isEmpty || !stale.isEmpty }
 
   /// Whether `path` is a plain relative path inside a folder: non-empty components separated by
   /// single `/`, none of them `.` or `..`, no leading `/`, no NUL or control character.
@@ -57,51 +90,51 @@ public struct OutputPlan: Sendable {
   ///
   /// - Parameters:
   ///   - files: what the topology produces, in path order.
-  ///   - manifest: the folder's manifest text, or nil when there is none.
+  ///   - manifest: the folder's manifest, or nil when there is none.
   ///   - keepingTexts: keep the old and new text of every file that differs, for a diff.
   ///   - read: what is at a relative path now.
   public static func make(
-    _ files: some Sequence<EmittedFile>, manifest: String?, keepingTexts: Bool = false,
+    _ files: some Sequence<EmittedFile>, manifest: [UInt8]?, keepingTexts: Bool = false,
     read: (String) -> ExistingFile
   ) -> OutputPlan {
     var plan = OutputPlan()
-    let parsed = manifest.map(EmitPlan.parseManifest) ?? (entries: [:], rejected: [])
-    plan.rejectedManifestEntries = parsed.rejected
-    let known = parsed.entries
-    var produced = Set<String>()
+    let known = manifest.map(Manifest.init(parsing:)) ?? Manifest()
+    plan.rejectedManifestEntries = known.rejected
+    var produced = [Bool](repeating: false, count: known.count)
     for f in files {
-      produced.insert(f.path)
-      let digest = EmitPlan.digest(f.contents)
-      plan.finalDigests.append((f.path, digest))
+      let file = Int32(plan.paths.count)
+      plan.paths.append(f.path)
+      plan.finalDigests.append(EmitPlan.digest(f.contents))
+      let listed = known.find(f.path)
+      if let listed { produced[listed] = true }
       switch read(f.path) {
       case .blocked(let what):
         plan.blocked.append((f.path, what))
       case .missing:
-        plan.changes.append(Change(kind: .create, path: f.path, old: nil, new: nil))
+        plan.changed.append(Changed(file: file, kind: .create))
       case .file(let existing):
-        if existing == f.contents {
+        if Self.same(existing, f.contents) {
           plan.unchanged += 1
         } else {
           let old = EmitPlan.digest(existing)
-          let ours = known[f.path]?.contains(old) ?? false
-          plan.changes.append(
-            Change(
-              kind: ours ? .update : .conflict, path: f.path, old: keepingTexts ? existing : nil,
-              new: keepingTexts ? f.contents : nil))
-          plan.oldDigests.append((f.path, old))
+          let ours = listed.map { known.digests[$0].contains(old) } ?? false
+          plan.changed.append(Changed(file: file, kind: ours ? .update : .conflict))
+          if keepingTexts { plan.texts[file] = (String(decoding: existing, as: UTF8.self), f.contents) }
+          plan.oldDigests.append((file, old))
         }
       }
     }
     // Only the paths no longer produced, in order (not the whole manifest sorted).
-    for (p, digests) in known.filter({ !produced.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
+    let gone = produced.indices.filter { !produced[$0] }.map { (path: known.paths[$0], listed: $0) }
+    for (p, listed) in gone.sorted(by: { $0.path < $1.path }) {
       switch read(p) {
       case .missing: continue
       case .blocked(let what): plan.blocked.append((p, what))
       case .file(let existing):
         let old = EmitPlan.digest(existing)
-        if digests.contains(old) {
+        if known.digests[listed].contains(old) {
           plan.stale.append(p)
-          plan.oldDigests.append((p, old))
+          plan.staleDigests.append((p, old))
         } else {
           plan.staleChanged.append(p)
         }
@@ -110,18 +143,70 @@ public struct OutputPlan: Sendable {
     return plan
   }
 
-  /// The manifest to keep while the files are being written: every final digest plus the digest
-  /// of every file that is about to be replaced or removed. A run killed at any point leaves each
-  /// file either as it was or complete, and both are recognised as quorate's by the next run.
-  public func journal() -> String {
-    EmitPlan.manifestHeader
-      + (finalDigests + oldDigests).map { "\(EmitPlan.hex($0.digest))  \($0.path)\n" }.joined()
+  /// Whether a file's bytes are exactly `contents`.
+  static func same(_ bytes: [UInt8], _ contents: String) -> Bool {
+    var contents = contents
+    return contents.withUTF8 { new in bytes.withUnsafeBufferPointer { new.elementsEqual($0) } }
   }
 
-  /// The manifest once every file is written.
-  public func manifest() -> String {
-    EmitPlan.manifestHeader + finalDigests.map { "\(EmitPlan.hex($0.digest))  \($0.path)\n" }.joined()
+  /// The manifest to keep while the files are being written, in pieces to `sink`: every final
+  /// digest plus the digest of every file that is about to be replaced or removed. A run killed
+  /// at any point leaves each file either as it was or complete, and both are recognised as
+  /// quorate's by the next run.
+  public func writeJournal(to sink: (UnsafeRawBufferPointer) -> Void) {
+    write(journal: true, to: sink)
   }
+
+  /// The manifest once every file is written, in pieces to `sink`.
+  public func writeManifest(to sink: (UnsafeRawBufferPointer) -> Void) {
+    write(journal: false, to: sink)
+  }
+
+  /// Whether `bytes` are exactly the manifest once every file is written.
+  public func manifestIs(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { old in
+      var at = 0
+      var same = true
+      write(journal: false) { piece in
+        guard same, at + piece.count <= old.count,
+          piece.elementsEqual(UnsafeRawBufferPointer(rebasing: old[at..<at + piece.count]))
+        else {
+          same = false
+          return
+        }
+        at += piece.count
+      }
+      return same && at == old.count
+    }
+  }
+
+  /// Writes the manifest's lines, `<16 hex digits>  <path>`, in pieces of about 64 KiB.
+  func write(journal: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 16 + 4096)
+    out.append(contentsOf: EmitPlan.manifestHeader.utf8)
+    func line(_ digest: UInt64, _ path: ArraySlice<UInt8>) {
+      for shift in stride(from: 60, through: 0, by: -4) {
+        out.append(Self.hexDigits[Int((digest >> UInt64(shift)) & 0xF)])
+      }
+      out.append(UInt8(ascii: " "))
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: path)
+      out.append(UInt8(ascii: "\n"))
+      if out.count >= 1 << 16 {
+        out.withUnsafeBytes(sink)
+        out.removeAll(keepingCapacity: true)
+      }
+    }
+    for (i, digest) in finalDigests.enumerated() { line(digest, paths.bytes[paths.range(i)]) }
+    if journal {
+      for (file, digest) in oldDigests { line(digest, paths.bytes[paths.range(Int(file))]) }
+      for (path, digest) in staleDigests { line(digest, Array(path.utf8)[...]) }
+    }
+    if !out.isEmpty { out.withUnsafeBytes(sink) }
+  }
+
+  static let hexDigits = Array("0123456789abcdef".utf8)
 
   /// What `emit --check` prints: every difference, with a unified diff for changed files.
   public func checkReport() -> String {
@@ -137,7 +222,7 @@ public struct OutputPlan: Sendable {
     for s in stale { out += "stale: \(s) (no longer produced by the topology)\n" }
     for s in staleChanged { out += "stale: \(s) (no longer produced, changed by hand: left alone)\n" }
     for b in blocked { out += "blocked: \(b.path) (\(b.what); quorate will not write through it)\n" }
-    let drift = changes.count + stale.count + blocked.count
+    let drift = changed.count + stale.count + blocked.count
     out +=
       drift == 0
       ? "up to date: \(Wording.count(unchanged, "file"))\n"
@@ -147,8 +232,8 @@ public struct OutputPlan: Sendable {
 
   /// The line `emit` prints after writing.
   public func summary(folder: String) -> String {
-    let created = changes.filter { $0.kind == .create }.count
-    let updated = changes.count - created
+    let created = changed.filter { $0.kind == .create }.count
+    let updated = changed.count - created
     return "wrote \(folder): \(created) created, \(updated) updated, \(unchanged) unchanged, \(stale.count) removed\n"
   }
 }

@@ -174,7 +174,7 @@ final class SafeFolder {
       return .blocked("'\(relative)' is not a regular file")
     }
     switch readDescriptor(f, fileSize: Int(st.st_size), atMost: Int.max) {
-    case .success(let bytes): return .file(String(decoding: bytes, as: UTF8.self))
+    case .success(let bytes): return .file(bytes)
     case .failure(let e): return .blocked("cannot read '\(relative)': \(Self.errnoText(e.code))")
     }
   }
@@ -182,6 +182,16 @@ final class SafeFolder {
   /// Writes a temporary file next to `relative` (creating folders as needed) and returns its
   /// name; `commit` renames it into place. Nothing replaces the target until then.
   func writeTemporary(_ relative: String, _ contents: String, sync: Bool) throws(FolderError) -> String {
+    var contents = contents
+    return try writeTemporary(relative, sync: sync) { write in contents.withUTF8 { write(UnsafeRawBufferPointer($0)) } }
+  }
+
+  /// Writes a temporary file as ``writeTemporary(_:_:sync:)`` does, with the bytes `produce`
+  /// passes to the function it is given, piece by piece (a manifest of 210,000 lines is
+  /// never held whole).
+  func writeTemporary(
+    _ relative: String, sync: Bool, writing produce: ((UnsafeRawBufferPointer) -> Void) -> Void
+  ) throws(FolderError) -> String {
     let (dir, name) = Self.split(relative)
     let parent: Int32
     switch folder(dir, create: true) {
@@ -195,10 +205,9 @@ final class SafeFolder {
       throw FolderError(description: "cannot write '\(path)/\(relative)': \(Self.errnoText())")
     }
     var problem: String?
-    var bytes = Array(contents.utf8)
-    var written = 0
-    bytes.withUnsafeMutableBytes { buffer in
-      while written < buffer.count {
+    produce { buffer in
+      var written = 0
+      while problem == nil && written < buffer.count {
         let n = Glibc.write(f, buffer.baseAddress! + written, buffer.count - written)
         if n < 0 {
           if errno == EINTR { continue }
@@ -241,7 +250,15 @@ final class SafeFolder {
 
   /// Writes one file atomically and durably (temporary file, fsync, rename, fsync the folder).
   func writeAtomically(_ relative: String, _ contents: String) throws(FolderError) {
-    _ = try writeTemporary(relative, contents, sync: true)
+    var contents = contents
+    try writeAtomically(relative) { write in contents.withUTF8 { write(UnsafeRawBufferPointer($0)) } }
+  }
+
+  /// Writes a file as ``writeAtomically(_:_:)`` does, with the bytes `produce` passes on.
+  func writeAtomically(
+    _ relative: String, writing produce: ((UnsafeRawBufferPointer) -> Void) -> Void
+  ) throws(FolderError) {
+    _ = try writeTemporary(relative, sync: true, writing: produce)
     try commit(relative)
     let (dir, _) = Self.split(relative)
     if case .folder(let parent) = folder(dir, create: false) { fsync(parent) }

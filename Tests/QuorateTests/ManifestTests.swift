@@ -1,0 +1,104 @@
+import Testing
+
+@testable import TopologyEmitters
+
+/// The manifest as `emit` reads it back, and the plan made against it. Digests here are
+/// written by hand: sixteen hex digits, and the values they spell.
+@Suite struct ManifestTests {
+  static let a = "00000000000000aa"
+  static let b = "00000000000000bb"
+
+  func parse(_ text: String) -> Manifest { Manifest(parsing: Array(text.utf8)) }
+
+  func digests(_ m: Manifest, _ path: String) -> [UInt64]? {
+    guard let i = m.find(path) else { return nil }
+    let d = m.digests[i]
+    return (d.first.map { [$0] } ?? []) + d.more
+  }
+
+  @Test func readsLinesInAnyOrderAndFindsEachPath() {
+    let m = parse(
+      "# quorate manifest\n\(Self.b)  servers/e/m/zoo.cfg\n\(Self.a)  apps/x/dubbo.properties\n\n\(Self.a)  index.md\n")
+    #expect(m.count == 3)
+    #expect(digests(m, "apps/x/dubbo.properties") == [0xaa])
+    #expect(digests(m, "index.md") == [0xaa])
+    #expect(digests(m, "servers/e/m/zoo.cfg") == [0xbb])
+    #expect(m.find("apps/x") == nil && m.find("index.m") == nil && m.find("zzz") == nil)
+    #expect(m.rejected.isEmpty)
+  }
+
+  @Test func aJournalListsAPathTwiceAndKeepsBothDigestsInLineOrder() {
+    // A journal: every final digest, then the old digest of each file about to be replaced.
+    let m = parse("\(Self.b)  a/f\n\(Self.a)  b/g\n\(Self.a)  a/f\n\(Self.b)  a/f\n")
+    #expect(m.count == 2)
+    #expect(digests(m, "a/f") == [0xbb, 0xaa])
+    #expect(digests(m, "b/g") == [0xaa])
+  }
+
+  @Test func fieldsAreSplitAtTheFirstRunOfSpaces() {
+    // Leading spaces before the digest, several between: the path starts at the first
+    // non-space after the digest and keeps its own spaces.
+    let m = parse("  \(Self.a)    dir/with space\n\(Self.a)\n\(Self.a) \n")
+    #expect(digests(m, "dir/with space") == [0xaa])
+    #expect(m.count == 1)
+  }
+
+  @Test func aBadDigestKeepsThePathKnownButMatchesNothing() {
+    let m = parse("XYZ  apps/x/a.txt\n00000000000000AA  apps/x/b.txt\n")
+    #expect(digests(m, "apps/x/a.txt") == [])
+    #expect(digests(m, "apps/x/b.txt") == [])
+  }
+
+  @Test func pathsOutsideTheFolderAndTheManifestItselfAreSetApart() {
+    let m = parse(
+      "\(Self.a)  ../victim\n\(Self.a)  /etc/passwd\n\(Self.a)  a/./b\n\(Self.a)  .quorate-manifest\n\(Self.a)  ok/file\n"
+    )
+    #expect(m.rejected == ["../victim", "/etc/passwd", "a/./b", ".quorate-manifest"])
+    #expect(m.count == 1 && m.find("ok/file") != nil)
+  }
+
+  /// A plan against a folder: what is there decides create, update, conflict and unchanged; the
+  /// journal lists every final digest and then the old ones; the manifest only the final ones.
+  @Test func planAgainstAManifest() {
+    let files = [
+      EmittedFile(path: "a/new", contents: "1", purpose: ""),
+      EmittedFile(path: "a/ours", contents: "2", purpose: ""),
+      EmittedFile(path: "a/same", contents: "3", purpose: ""),
+      EmittedFile(path: "a/theirs", contents: "4", purpose: ""),
+    ]
+    let oursOld = EmitPlan.digest("old ours")
+    let goneOld = EmitPlan.digest("gone")
+    let manifest = [
+      "\(EmitPlan.hex(oursOld))  a/ours", "\(EmitPlan.hex(EmitPlan.digest("3")))  a/same",
+      "\(EmitPlan.hex(goneOld))  a/gone", "\(EmitPlan.hex(goneOld))  a/edited",
+    ].map { $0 + "\n" }.joined()
+    let disk: [String: String] = [
+      "a/ours": "old ours", "a/same": "3", "a/theirs": "hand made", "a/gone": "gone", "a/edited": "edited",
+    ]
+    let plan = OutputPlan.make(files, manifest: Array(manifest.utf8), keepingTexts: true) { path in
+      disk[path].map { .file(Array($0.utf8)) } ?? .missing
+    }
+    #expect(plan.changes.map(\.path) == ["a/new", "a/ours", "a/theirs"])
+    #expect(plan.changes.map(\.kind) == [.create, .update, .conflict])
+    #expect(plan.changes.map(\.file) == [0, 1, 3])
+    #expect(plan.changes[1].old == "old ours" && plan.changes[1].new == "2")
+    #expect(plan.changes[0].old == nil)
+    #expect(plan.unchanged == 1)
+    #expect(plan.stale == ["a/gone"])
+    #expect(plan.staleChanged == ["a/edited"])
+    func text(_ write: ((UnsafeRawBufferPointer) -> Void) -> Void) -> String {
+      var bytes: [UInt8] = []
+      write { bytes.append(contentsOf: $0) }
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    let final = files.map { "\(EmitPlan.hex(EmitPlan.digest($0.contents)))  \($0.path)\n" }.joined()
+    #expect(text(plan.writeManifest) == EmitPlan.manifestHeader + final)
+    let old =
+      "\(EmitPlan.hex(oursOld))  a/ours\n\(EmitPlan.hex(EmitPlan.digest("hand made")))  a/theirs\n"
+      + "\(EmitPlan.hex(goneOld))  a/gone\n"
+    #expect(text(plan.writeJournal) == EmitPlan.manifestHeader + final + old)
+    #expect(plan.manifestIs(Array((EmitPlan.manifestHeader + final).utf8)))
+    #expect(!plan.manifestIs(Array((EmitPlan.manifestHeader + final + "\n").utf8)))
+    #expect(!plan.manifestIs(Array(EmitPlan.manifestHeader.utf8)))
+  }
+}
