@@ -77,12 +77,13 @@ asan:
 	  --skip "EndToEndTests|DiagramTests|killedAtRandom"
 
 # ThreadSanitizer where quorate runs threads: probe asks every member at once
-# (ProbeConcurrencyTests, against fake members), and the evaluator shared by the tests that
-# run in parallel.
+# (ProbeConcurrencyTests, against fake members), the evaluator shared by the tests that run
+# in parallel, and libyaml parsing on a second thread while the document is built
+# (PipelinedReadTests).
 tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
-	  --filter "ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests"
+	  --filter "ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests|PipelinedReadTests"
 
 # House style (.swift-format): the toolchain's swift format, no extra dependency.
 lint:

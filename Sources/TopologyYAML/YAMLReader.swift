@@ -37,9 +37,21 @@ public enum YAMLReader {
   public static func read(
     _ file: SourceFile, limits: YAMLLimits = .default
   ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    read(file, limits: limits, pipelined: nil)
+  }
+
+  /// Files from this size up are parsed on a second thread while the document is built
+  /// (``read(_:limits:pipelined:)``): below it, starting a thread costs more than it saves.
+  static let pipelineBytes = 64 << 10
+
+  /// Reads `file`, parsing on a second thread when `pipelined` says so (by default, from
+  /// ``pipelineBytes`` up). Either way gives the same document and the same diagnostics.
+  static func read(
+    _ file: SourceFile, limits: YAMLLimits, pipelined: Bool?
+  ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
     if let refused = refusal(file, limits) { return (nil, [refused]) }
     var builder = Builder(file: file, limits: limits, streamKey: nil, consume: nil)
-    builder.run()
+    builder.run(pipelined: pipelined ?? (file.bytes.count >= pipelineBytes))
     return builder.result
   }
 
@@ -79,10 +91,19 @@ public enum YAMLReader {
     _ file: SourceFile, limits: YAMLLimits = .default, streaming streamKey: String,
     consume: (YAMLPair) -> Void
   ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    read(file, limits: limits, streaming: streamKey, pipelined: nil, consume: consume)
+  }
+
+  /// Reads as ``read(_:limits:streaming:consume:)`` does, parsing on a second thread when
+  /// `pipelined` says so (``read(_:limits:pipelined:)``).
+  static func read(
+    _ file: SourceFile, limits: YAMLLimits, streaming streamKey: String, pipelined: Bool?,
+    consume: (YAMLPair) -> Void
+  ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
     if let refused = refusal(file, limits) { return (nil, [refused]) }
     return withoutActuallyEscaping(consume) { consume in
       var builder = Builder(file: file, limits: limits, streamKey: streamKey, consume: consume)
-      builder.run()
+      builder.run(pipelined: pipelined ?? (file.bytes.count >= pipelineBytes))
       return builder.result
     }
   }
@@ -228,7 +249,7 @@ private struct Builder {
         notes: notes, help: help))
   }
 
-  mutating func run() {
+  mutating func run(pipelined: Bool) {
     // libyaml keeps a pointer to the parser inside the parser: it must never move.
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
@@ -242,6 +263,25 @@ private struct Builder {
       yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
       yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
       var event = yaml_event_t()
+      // libyaml parses on a second thread while this one builds: the same events, in order.
+      if pipelined, let pipe = quorate_pipe_start(parser) {
+        while true {
+          let status = quorate_pipe_next(pipe, &event)
+          guard status == 1 else {
+            quorate_pipe_finish(pipe)
+            // The producer is done: the parser, and the problem it holds, are this thread's.
+            if status < 0 { reportParserError(parser.pointee) }
+            return
+          }
+          let keepGoing = handle(&event)
+          let type = event.type
+          yaml_event_delete(&event)
+          if !keepGoing || type == YAML_STREAM_END_EVENT {
+            quorate_pipe_finish(pipe)
+            return
+          }
+        }
+      }
       while true {
         guard yaml_parser_parse(parser, &event) == 1 else {
           reportParserError(parser.pointee)
