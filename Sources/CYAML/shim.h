@@ -8,9 +8,11 @@
  *
  * Parsing (libyaml) and building the document (quorate) each take about half of reading a
  * large file; on two cores they overlap. The producer thread parses into a ring of batches;
- * the reader takes events in order with quorate_pipe_next and owns each event it is given
- * (it deletes it). A batch is handed over under the lock and reused only after the reader
- * has released it, so every event is written before it is read.
+ * the reader takes events in order with quorate_pipe_next. The pipe owns every event: the
+ * producer deletes a batch's events when it reuses the batch, after the reader released it
+ * (so libyaml's memory is allocated and freed on one thread, never handed across arenas), and
+ * quorate_pipe_finish deletes the rest. A batch is handed over and given back under the
+ * lock, so every event is written before it is read.
  */
 
 enum { QUORATE_PIPE_BATCH = 512, QUORATE_PIPE_BATCHES = 8 };
@@ -50,7 +52,9 @@ static void *quorate_pipe_produce(void *argument) {
     }
     quorate_pipe_batch *b = &p->batches[p->tail];
     pthread_mutex_unlock(&p->lock);
-    /* Only the producer touches the batch at the tail until it is handed over. */
+    /* Only the producer touches the batch at the tail until it is handed over. The events
+       it held were read and released. */
+    for (int i = 0; i < b->count; i++) yaml_event_delete(&b->events[i]);
     int last = 0;
     b->count = 0;
     b->failed = 0;
@@ -109,9 +113,10 @@ static inline quorate_pipe *quorate_pipe_start(yaml_parser_t *parser) {
   return p;
 }
 
-/* The next event, in order: 1 when *event is one (the caller deletes it), 0 when there are
-   no more (after the stream's end), -1 when parsing failed (the parser holds the problem;
-   read it after quorate_pipe_finish). */
+/* The next event, in order: 1 when *event is one (the pipe deletes it once the reader moves
+   past its batch: use it, do not keep pointers into it), 0 when there are no more (after the
+   stream's end), -1 when parsing failed (the parser holds the problem; read it after
+   quorate_pipe_finish). */
 static inline int quorate_pipe_next(quorate_pipe *p, yaml_event_t *event) {
   for (;;) {
     if (p->current != NULL) {
@@ -140,21 +145,16 @@ static inline int quorate_pipe_next(quorate_pipe *p, yaml_event_t *event) {
   }
 }
 
-/* Stops the producer, waits for it, deletes every event not handed out, frees the pipe. */
+/* Stops the producer, waits for it, deletes every event still held, frees the pipe. */
 static inline void quorate_pipe_finish(quorate_pipe *p) {
   pthread_mutex_lock(&p->lock);
   p->stop = 1;
   pthread_cond_broadcast(&p->changed);
   pthread_mutex_unlock(&p->lock);
   pthread_join(p->thread, NULL);
-  /* The producer is gone: what is left is the reader's alone. */
-  int first = p->current != NULL ? p->cursor : 0;
-  while (p->filled > 0) {
-    quorate_pipe_batch *b = &p->batches[p->head];
-    for (int i = first; i < b->count; i++) yaml_event_delete(&b->events[i]);
-    first = 0;
-    p->head = (p->head + 1) % QUORATE_PIPE_BATCHES;
-    p->filled -= 1;
+  /* The producer is gone: every batch's first `count` events are held, read or not. */
+  for (int b = 0; b < QUORATE_PIPE_BATCHES; b++) {
+    for (int i = 0; i < p->batches[b].count; i++) yaml_event_delete(&p->batches[b].events[i]);
   }
   pthread_cond_destroy(&p->changed);
   pthread_mutex_destroy(&p->lock);

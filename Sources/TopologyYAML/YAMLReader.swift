@@ -264,6 +264,7 @@ private struct Builder {
       yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
       var event = yaml_event_t()
       // libyaml parses on a second thread while this one builds: the same events, in order.
+      // The pipe deletes them (on the thread that made them).
       if pipelined, let pipe = quorate_pipe_start(parser) {
         while true {
           let status = quorate_pipe_next(pipe, &event)
@@ -275,7 +276,6 @@ private struct Builder {
           }
           let keepGoing = handle(&event)
           let type = event.type
-          yaml_event_delete(&event)
           if !keepGoing || type == YAML_STREAM_END_EVENT {
             quorate_pipe_finish(pipe)
             return
