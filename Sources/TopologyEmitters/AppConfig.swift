@@ -204,12 +204,6 @@ public enum EmitPlan {
     return h
   }
 
-  /// A digest as the manifest writes it: 16 hex digits.
-  public static func hex(_ digest: UInt64) -> String {
-    let hex = String(digest, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
-  }
-
   /// Every file, sorted by path, the index included; the manifest comes separately. Each is
   /// rendered only when the sequence reaches it.
   public static func files(_ t: ValidatedTopology, options: ServerConfigOptions) -> EmittedFiles {
@@ -237,7 +231,7 @@ public enum EmitPlan {
     public func contains(_ digest: UInt64) -> Bool { first == digest || more.contains(digest) }
   }
 
-  /// 16 lowercase hex digits, as `hex(_:)` writes them.
+  /// 16 lowercase hex digits, as the manifest writes them (`OutputPlan.write(journal:to:)`).
   static func parseHex(_ bytes: some Collection<UInt8>) -> UInt64? {
     guard bytes.count == 16 else { return nil }
     var value: UInt64 = 0
