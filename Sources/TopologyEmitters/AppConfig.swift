@@ -5,7 +5,9 @@ public import TopologyModel
 public enum AppConfig {
   /// A Dubbo registry id for an ensemble: its name with `.` turned into `-`, because Dubbo
   /// reads `dubbo.registries.<id>.address` by splitting at dots.
-  public static func registryID(_ ensemble: String) -> String { ensemble.replacingAll(".", "-") }
+  public static func registryID(_ ensemble: String) -> String {
+    ensemble.utf8.contains(UInt8(ascii: ".")) ? ensemble.replacingAll(".", "-") : ensemble
+  }
 
   static func header(_ app: App, _ t: ValidatedTopology, comment: String) -> String {
     "\(comment) Registry configuration of app '\(app.name)' ('\(t.datacenters[app.datacenter].name)').\n"
@@ -118,8 +120,25 @@ public enum AppConfig {
     return out + "\""
   }
 
+  /// Text for an XML attribute value or comment: `&`, `"`, `<` and `>` as entities, in one pass
+  /// (a name or address usually has none: then the text itself).
   static func xmlEscape(_ s: String) -> String {
-    s.replacingAll("&", "&amp;").replacingAll("\"", "&quot;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
+    func special(_ b: UInt8) -> Bool {
+      b == UInt8(ascii: "&") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
+    }
+    guard s.utf8.contains(where: special) else { return s }
+    var out = ""
+    out.reserveCapacity(s.utf8.count + 16)
+    for ch in s.unicodeScalars {
+      switch ch {
+      case "&": out += "&amp;"
+      case "\"": out += "&quot;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      default: out.unicodeScalars.append(ch)
+      }
+    }
+    return out
   }
 
   /// `dubbo-registry.xml`: `<dubbo:registry .../>` elements in a Spring beans file (Alibaba's
@@ -192,11 +211,33 @@ public enum EmitPlan {
 
   /// A 64-bit FNV-1a digest of a file's bytes: enough to tell whether a file is still exactly
   /// what quorate wrote.
-  public static func digest(_ text: String) -> UInt64 { digest(text.utf8) }
+  public static func digest(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { digest(continuing: digestSeed, UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The digest of bytes (``digest(_:)-(String)``).
+  public static func digest(_ bytes: [UInt8]) -> UInt64 {
+    bytes.withUnsafeBytes { digest(continuing: digestSeed, $0) }
+  }
 
   /// The digest of bytes (``digest(_:)-(String)``).
   public static func digest(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var h = digestSeed
+    for b in bytes {
+      h ^= UInt64(b)
+      h = h &* 0x0000_0100_0000_01B3
+    }
+    return h
+  }
+
+  /// The digest of nothing: where ``digest(continuing:_:)`` starts.
+  public static let digestSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+  /// The digest `h` of some bytes, continued over more: bytes written in pieces get the
+  /// digest they would get whole.
+  public static func digest(continuing h: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var h = h
     for b in bytes {
       h ^= UInt64(b)
       h = h &* 0x0000_0100_0000_01B3

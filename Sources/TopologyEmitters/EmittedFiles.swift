@@ -5,13 +5,10 @@ public struct EmittedFile: Sendable, Equatable {
   /// Relative path with `/` separators; built only from validated names.
   public let path: String
   public let contents: String
-  /// Why it exists, for the index.
-  public let purpose: String
 
-  public init(path: String, contents: String, purpose: String) {
+  public init(path: String, contents: String) {
     self.path = path
     self.contents = contents
-    self.purpose = purpose
   }
 }
 
@@ -115,7 +112,24 @@ public struct EmittedFiles: Sequence, Sendable {
 
   public var underestimatedCount: Int { count }
 
-  /// The path and purpose of every file of a folder, in path order, without rendering it.
+  /// The path of every file of a folder, in path order.
+  func paths(_ group: Group) -> [String] {
+    let t = topology
+    switch group {
+    case .index:
+      return ["index.md"]
+    case .app(let a):
+      let folder = "apps/\(t.apps[a].name)/"
+      return AppFile.inPathOrder.map { folder + $0.name }
+    case .server(let ei, let mi):
+      let e = t.ensembles[ei]
+      let folder = "servers/\(e.name)/\(t.machines[e.members[mi].machine].name)/"
+      return ServerFile.inPathOrder.map { folder + $0.name }
+    }
+  }
+
+  /// The path and purpose of every file of a folder, in path order, without rendering it (for
+  /// the index).
   func entries(_ group: Group) -> [(path: String, purpose: String)] {
     let t = topology
     switch group {
@@ -184,7 +198,7 @@ public struct EmittedFiles: Sequence, Sendable {
 
     mutating func render(_ group: Group) -> [EmittedFile] {
       let t = files.topology
-      let entries = files.entries(group)
+      let paths = files.paths(group)
       let contents: [String]
       switch group {
       case .index:
@@ -206,7 +220,7 @@ public struct EmittedFiles: Sequence, Sendable {
           }
         }
       }
-      return zip(entries, contents).map { EmittedFile(path: $0.path, contents: $1, purpose: $0.purpose) }
+      return zip(paths, contents).map { EmittedFile(path: $0, contents: $1) }
     }
   }
 }

@@ -68,10 +68,10 @@ import Testing
   /// journal lists every final digest and then the old ones; the manifest only the final ones.
   @Test func planAgainstAManifest() {
     let files = [
-      EmittedFile(path: "a/new", contents: "1", purpose: ""),
-      EmittedFile(path: "a/ours", contents: "2", purpose: ""),
-      EmittedFile(path: "a/same", contents: "3", purpose: ""),
-      EmittedFile(path: "a/theirs", contents: "4", purpose: ""),
+      EmittedFile(path: "a/new", contents: "1"),
+      EmittedFile(path: "a/ours", contents: "2"),
+      EmittedFile(path: "a/same", contents: "3"),
+      EmittedFile(path: "a/theirs", contents: "4"),
     ]
     let oursOld = EmitPlan.digest("old ours")
     let goneOld = EmitPlan.digest("gone")
