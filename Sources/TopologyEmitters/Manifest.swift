@@ -85,9 +85,8 @@ public struct Manifest: Sendable {
         k += 1
         while k < end && b[k] == UInt8(ascii: " ") { k += 1 }
         let pathBytes = UnsafeBufferPointer(rebasing: b[k..<end])
-        let path = String(decoding: pathBytes, as: UTF8.self)
-        guard OutputPlan.isPlainRelativePath(path), path != EmitPlan.manifestName else {
-          rejected.append(path)
+        guard OutputPlan.isPlainRelativePath(pathBytes), !pathBytes.elementsEqual(EmitPlan.manifestName.utf8) else {
+          rejected.append(String(decoding: pathBytes, as: UTF8.self))
           continue
         }
         listed.append(pathBytes)
@@ -114,7 +113,10 @@ public struct Manifest: Sendable {
   }
 
   /// How many paths the manifest lists.
-  var count: Int { paths.count }
+  public var count: Int { paths.count }
+
+  /// The listed path at a position.
+  public func path(_ position: Int) -> String { paths[position] }
 
   /// The position of `path` among the listed paths, if it is listed.
   func find(_ path: String) -> Int? {

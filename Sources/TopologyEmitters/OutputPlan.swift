@@ -60,6 +60,10 @@ public struct OutputPlan: Sendable {
   var texts: [Int32: (old: String, new: String)] = [:]
   public var changes: Changes { Changes(paths: paths, changed: changed, texts: texts) }
   public var unchanged = 0
+  /// How many existing files were opened and read, and how many the stat cache vouched for
+  /// instead.
+  public var read = 0
+  public var vouched = 0
   /// Files quorate wrote before that the topology no longer produces, untouched since: removed.
   public var stale: [String] = []
   /// Same, but changed since: left alone.
@@ -79,34 +83,92 @@ public struct OutputPlan: Sendable {
   /// Whether `path` is a plain relative path inside a folder: non-empty components separated by
   /// single `/`, none of them `.` or `..`, no leading `/`, no NUL or control character.
   public static func isPlainRelativePath(_ path: String) -> Bool {
-    guard !path.isEmpty, path.utf8.count <= 4096, !path.hasPrefix("/") else { return false }
-    if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return false }
-    return path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy {
-      !$0.isEmpty && !$0.elementsEqual(".".utf8) && !$0.elementsEqual("..".utf8)
-    }
+    var path = path
+    return path.withUTF8(isPlainRelativePath)
   }
 
-  /// Plans `files` against the folder, reading each file once and keeping only its digest.
+  /// ``isPlainRelativePath(_:)-(String)`` of a path's UTF-8 bytes.
+  static func isPlainRelativePath(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard !path.isEmpty, path.count <= 4096 else { return false }
+    let slash = UInt8(ascii: "/")
+    let dot = UInt8(ascii: ".")
+    var start = 0
+    for i in 0...path.count {
+      if i < path.count {
+        let b = path[i]
+        if b < 0x20 || b == 0x7F { return false }
+        if b != slash { continue }
+      }
+      // A component ends at i: not empty, not "." or "..".
+      switch i - start {
+      case 0: return false
+      case 1 where path[start] == dot: return false
+      case 2 where path[start] == dot && path[start + 1] == dot: return false
+      default: break
+      }
+      start = i + 1
+    }
+    return true
+  }
+
+  /// Plans `files` against the folder, reading each file at most once and keeping only its
+  /// digest.
   ///
   /// - Parameters:
   ///   - files: what the topology produces, in path order.
   ///   - manifest: the folder's manifest, or nil when there is none.
   ///   - keepingTexts: keep the old and new text of every file that differs, for a diff.
+  ///   - cache: the stat cache kept with the manifest, if any: a listed file whose stamp is the
+  ///     one recorded is known by its recorded digest and not read (unless its text is needed
+  ///     for a diff).
+  ///   - stamp: the stamp now of the regular file at a relative path the manifest lists at a
+  ///     position (nil for anything else); asked only for positions the cache has a record of.
   ///   - read: what is at a relative path now.
   public static func make(
     _ files: some Sequence<EmittedFile>, manifest: [UInt8]?, keepingTexts: Bool = false,
+    cache: StatCache? = nil, stamp: (_ path: String, _ listed: Int) -> FileStamp? = { _, _ in nil },
+    read: (String) -> ExistingFile
+  ) -> OutputPlan {
+    let known = manifest.map(Manifest.init(parsing:)) ?? Manifest()
+    return make(files, known: known, keepingTexts: keepingTexts, cache: cache, stamp: stamp, read: read)
+  }
+
+  /// ``make(_:manifest:keepingTexts:cache:stamp:read:)`` with the manifest already parsed.
+  public static func make(
+    _ files: some Sequence<EmittedFile>, known: Manifest, keepingTexts: Bool = false,
+    cache: StatCache? = nil, stamp: (_ path: String, _ listed: Int) -> FileStamp? = { _, _ in nil },
     read: (String) -> ExistingFile
   ) -> OutputPlan {
     var plan = OutputPlan()
-    let known = manifest.map(Manifest.init(parsing:)) ?? Manifest()
     plan.rejectedManifestEntries = known.rejected
     var produced = [Bool](repeating: false, count: known.count)
+    /// The digest of the file at `path` (listed at `listed`) when the stat cache vouches for it.
+    func recorded(_ path: String, _ listed: Int?) -> UInt64? {
+      guard let listed, let record = cache?.record(listed), stamp(path, listed) == record.stamp else { return nil }
+      return record.digest
+    }
     for f in files {
       let file = Int32(plan.paths.count)
       plan.paths.append(f.path)
-      plan.finalDigests.append(EmitPlan.digest(f.contents))
+      let digest = EmitPlan.digest(f.contents)
+      plan.finalDigests.append(digest)
       let listed = known.find(f.path)
       if let listed { produced[listed] = true }
+      if let old = recorded(f.path, listed) {
+        plan.vouched += 1
+        if old == digest {
+          plan.unchanged += 1
+          continue
+        }
+        if !keepingTexts {
+          let ours = known.digests[listed!].contains(old)
+          plan.changed.append(Changed(file: file, kind: ours ? .update : .conflict))
+          plan.oldDigests.append((file, old))
+          continue
+        }
+        // A diff needs the text: read it below.
+      }
+      plan.read += 1
       switch read(f.path) {
       case .blocked(let what):
         plan.blocked.append((f.path, what))
@@ -127,21 +189,41 @@ public struct OutputPlan: Sendable {
     // Only the paths no longer produced, in order (not the whole manifest sorted).
     let gone = produced.indices.filter { !produced[$0] }.map { (path: known.paths[$0], listed: $0) }
     for (p, listed) in gone.sorted(by: { $0.path < $1.path }) {
-      switch read(p) {
-      case .missing: continue
-      case .blocked(let what): plan.blocked.append((p, what))
-      case .file(let existing):
-        let old = EmitPlan.digest(existing)
-        if known.digests[listed].contains(old) {
-          plan.stale.append(p)
-          plan.staleDigests.append((p, old))
-        } else {
-          plan.staleChanged.append(p)
+      let old: UInt64
+      if let digest = recorded(p, listed) {
+        plan.vouched += 1
+        old = digest
+      } else {
+        plan.read += 1
+        switch read(p) {
+        case .missing: continue
+        case .blocked(let what):
+          plan.blocked.append((p, what))
+          continue
+        case .file(let existing): old = EmitPlan.digest(existing)
         }
+      }
+      if known.digests[listed].contains(old) {
+        plan.stale.append(p)
+        plan.staleDigests.append((p, old))
+      } else {
+        plan.staleChanged.append(p)
       }
     }
     return plan
   }
+
+  /// Whether the planned paths are in strictly increasing byte order, as the manifest's parser
+  /// keeps them: then the `i`th file is the manifest's `i`th path, which the stat cache relies on.
+  public var pathsInManifestOrder: Bool {
+    (1..<max(1, paths.count)).allSatisfy { paths.compare($0 - 1, $0) < 0 }
+  }
+
+  /// Every planned file's relative path, in order (for the stat cache).
+  public var filePaths: some RandomAccessCollection<String> { (0..<paths.count).lazy.map { paths[$0] } }
+
+  /// The digest of every planned file as quorate leaves it, in order.
+  public var fileDigests: [UInt64] { finalDigests }
 
   /// Whether a file's bytes are exactly `contents`.
   static func same(_ bytes: [UInt8], _ contents: String) -> Bool {
@@ -160,6 +242,13 @@ public struct OutputPlan: Sendable {
   /// The manifest once every file is written, in pieces to `sink`.
   public func writeManifest(to sink: (UnsafeRawBufferPointer) -> Void) {
     write(journal: false, to: sink)
+  }
+
+  /// The digest of the manifest once every file is written.
+  public var manifestDigest: UInt64 {
+    var digest = EmitPlan.digestSeed
+    write(journal: false) { digest = EmitPlan.digest(continuing: digest, $0) }
+    return digest
   }
 
   /// Whether `bytes` are exactly the manifest once every file is written.

@@ -16,7 +16,8 @@ extension Quorate {
       discussion: """
         Files go under --output: servers/<ensemble>/<machine>/{zoo.cfg,myid}, \
         apps/<app>/{connect-strings.txt,dubbo.properties,dubbo-registry.xml,application.yml}, \
-        index.md and .quorate-manifest. Writes are atomic and never leave the output folder: \
+        index.md, .quorate-manifest, and .quorate-stat-cache (stamps of the files, so that \
+        the next run reads only the ones that changed). Writes are atomic and never leave the output folder: \
         a symbolic link inside it is refused, not followed. A run that was killed is finished \
         by the next one. Files quorate did not write are left alone; replacing a file that was \
         changed by hand needs --force. --check writes nothing and exits 1 when anything would \
@@ -97,7 +98,15 @@ extension Quorate {
       case .file(let bytes): manifest = bytes
       case .blocked(let what): throw FolderError(description: "\(what); quorate keeps its manifest there")
       }
-      let plan = OutputPlan.make(files, manifest: manifest, keepingTexts: check, read: folder.read)
+      let known = manifest.map(Manifest.init(parsing:)) ?? Manifest()
+      var cache: StatCache?
+      if let manifest, case .file(let bytes) = folder.read(StatCache.fileName) {
+        cache = StatCache(parsing: bytes, manifest: known, manifestBytes: manifest)
+      }
+      let sweep = cache.flatMap { StampSweep(known, cache: $0, folder: folder) }
+      let plan = OutputPlan.make(
+        files, known: known, keepingTexts: check, cache: cache,
+        stamp: { path, listed in sweep.map { $0.stamp(listed) } ?? folder.stamp(path) }, read: folder.read)
       for entry in plan.rejectedManifestEntries {
         err("quorate: warning: ignoring '\(entry)' in \(EmitPlan.manifestName): not a path inside '\(output)'\n")
       }
@@ -134,8 +143,32 @@ extension Quorate {
         err("  help: look at them with 'quorate emit --check', then run again with --force to replace them\n")
         throw ExitCode(2)
       }
-      try write(plan, files, into: folder, manifest: manifest)
+      let manifestDigest = try write(plan, files, into: folder, manifest: manifest)
+      keepStatCache(plan, in: folder, manifestDigest: manifestDigest)
       report(plan)
+    }
+
+    /// Records every file's stamp and digest in the stat cache, so that the next run reads only
+    /// the files that changed. Skipped when the cache already vouched for every file and the
+    /// manifest is the same (a run that changes nothing changes no file). A cache that cannot
+    /// be written costs only speed: a warning, not a failure.
+    private func keepStatCache(_ plan: OutputPlan, in folder: SafeFolder, manifestDigest: UInt64?) {
+      if manifestDigest == nil && plan.read == 0 { return }
+      let now = SafeFolder.now()
+      let stamps = plan.pathsInManifestOrder ? plan.filePaths.map(folder.stamp) : []
+      guard stamps.contains(where: { $0.map { StatCache.settled($0, at: now) } ?? false }) else {
+        // Nothing settled enough to record: an old cache could only be wrong about this manifest.
+        folder.remove(StatCache.fileName)
+        return
+      }
+      let digest = manifestDigest ?? plan.manifestDigest
+      do {
+        try folder.writeAtomically(StatCache.fileName) { sink in
+          StatCache.write(manifestDigest: digest, digests: plan.fileDigests, stamps: stamps, now: now, to: sink)
+        }
+      } catch {
+        err("quorate: warning: \(error.description); the next run reads every file again\n")
+      }
     }
 
     /// Prints what the plan did (or, with --check, would do).
@@ -151,10 +184,11 @@ extension Quorate {
     /// digests), then every new file as a temporary file, one sync, the renames, the removals,
     /// one more sync, and the final manifest. Each changed file is rendered again as it is
     /// written: the plan keeps digests, not texts.
+    /// Returns the digest of the manifest it wrote, or nil when it wrote nothing.
     private func write(
       _ plan: OutputPlan, _ files: EmittedFiles, into folder: SafeFolder, manifest: [UInt8]?
-    ) throws {
-      guard plan.hasDrift || !(manifest.map(plan.manifestIs) ?? false) else { return }
+    ) throws -> UInt64? {
+      guard plan.hasDrift || !(manifest.map(plan.manifestIs) ?? false) else { return nil }
       deferInterrupts()
       var step = 0
       // Fault injection for the crash tests: QUORATE_EMIT_STOP_AT=N stops the process (SIGSTOP)
@@ -209,7 +243,14 @@ extension Quorate {
       }
       checkpoint()
       folder.syncAll()
-      try folder.writeAtomically(EmitPlan.manifestName, writing: plan.writeManifest)
+      var digest = EmitPlan.digestSeed
+      try folder.writeAtomically(EmitPlan.manifestName) { sink in
+        plan.writeManifest { piece in
+          digest = EmitPlan.digest(continuing: digest, piece)
+          sink(piece)
+        }
+      }
+      return digest
     }
   }
 }

@@ -64,6 +64,13 @@ import Testing
     #expect(m.count == 1 && m.find("ok/file") != nil)
   }
 
+  @Test func plainRelativePaths() {
+    for ok in ["a", "a/b", ".hidden/x", "a/..b/c", "a/b.."] { #expect(OutputPlan.isPlainRelativePath(ok), "\(ok)") }
+    for bad in ["", "/a", "a/", "a//b", ".", "..", "a/.", "a/../b", "./a", "a/\u{1}b", "a\u{7F}", "a\nb"] {
+      #expect(!OutputPlan.isPlainRelativePath(bad), "\(bad.debugDescription)")
+    }
+  }
+
   /// A plan against a folder: what is there decides create, update, conflict and unchanged; the
   /// journal lists every final digest and then the old ones; the manifest only the final ones.
   @Test func planAgainstAManifest() {
@@ -107,5 +114,106 @@ import Testing
     #expect(plan.manifestIs(Array((EmitPlan.manifestHeader + final).utf8)))
     #expect(!plan.manifestIs(Array((EmitPlan.manifestHeader + final + "\n").utf8)))
     #expect(!plan.manifestIs(Array(EmitPlan.manifestHeader.utf8)))
+  }
+}
+
+/// The stat cache: a listed file whose stamp is the recorded one is known by its recorded digest
+/// and not read; any other is read as before. Stamps and digests here are made up by hand.
+@Suite struct StatCacheTests {
+  func hex(_ digest: UInt64) -> String {
+    let digits = String(digest, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+
+  func stamp(_ inode: UInt64, changed: Int64 = 1_000_000_000) -> FileStamp {
+    FileStamp(device: 7, inode: inode, size: 1, modified: changed, changed: changed)
+  }
+
+  /// A cache as `emit` writes it, read back against the manifest it belongs to.
+  func cache(_ manifest: String, _ records: [(UInt64, FileStamp?)], now: Int64 = 100_000_000_000) -> StatCache? {
+    var bytes: [UInt8] = []
+    let manifestBytes = Array(manifest.utf8)
+    StatCache.write(
+      manifestDigest: EmitPlan.digest(manifestBytes), digests: records.map(\.0), stamps: records.map(\.1), now: now
+    ) { bytes.append(contentsOf: $0) }
+    return StatCache(parsing: bytes, manifest: Manifest(parsing: manifestBytes), manifestBytes: manifestBytes)
+  }
+
+  @Test func aFileWithItsRecordedStampIsNotRead() throws {
+    let files = [
+      EmittedFile(path: "a/new", contents: "1"),
+      EmittedFile(path: "a/ours", contents: "2"),
+      EmittedFile(path: "a/same", contents: "3"),
+    ]
+    let (gone, oldOurs, same) = (EmitPlan.digest("gone"), EmitPlan.digest("old ours"), EmitPlan.digest("3"))
+    // In byte order, as emit writes it: the cache's records go by these positions.
+    let manifest = "\(hex(gone))  a/gone\n\(hex(oldOurs))  a/ours\n\(hex(same))  a/same\n"
+    let c = try #require(cache(manifest, [(gone, stamp(1)), (oldOurs, stamp(2)), (same, stamp(3))]))
+    // Now: a/ours was rewritten (a new status-change time), the others are as recorded.
+    let now: [String: FileStamp] = ["a/gone": stamp(1), "a/ours": stamp(2, changed: 5_000_000_000), "a/same": stamp(3)]
+    let disk = ["a/gone": "gone", "a/ours": "old ours", "a/same": "3"]
+    var read: [String] = []
+    let plan = OutputPlan.make(
+      files, manifest: Array(manifest.utf8), cache: c, stamp: { path, _ in now[path] },
+      read: { path in
+        read.append(path)
+        return disk[path].map { .file(Array($0.utf8)) } ?? .missing
+      })
+    #expect(read == ["a/new", "a/ours"])
+    #expect(plan.read == 2 && plan.vouched == 2)
+    #expect(plan.unchanged == 1)
+    #expect(plan.changes.map(\.path) == ["a/new", "a/ours"])
+    #expect(plan.changes.map(\.kind) == [.create, .update])
+    #expect(plan.stale == ["a/gone"])
+  }
+
+  @Test func aVouchedFileThatDiffersIsReadOnlyForADiff() throws {
+    let files = [EmittedFile(path: "a/f", contents: "new")]
+    let old = EmitPlan.digest("old")
+    let manifest = "\(hex(old))  a/f\n"
+    let c = try #require(cache(manifest, [(old, stamp(1))]))
+    var reads = 0
+    func plan(keepingTexts: Bool) -> OutputPlan {
+      OutputPlan.make(
+        files, manifest: Array(manifest.utf8), keepingTexts: keepingTexts, cache: c, stamp: { _, _ in stamp(1) },
+        read: { _ in
+          reads += 1
+          return .file(Array("old".utf8))
+        })
+    }
+    let quick = plan(keepingTexts: false)
+    #expect(reads == 0 && quick.changes.map(\.kind) == [.update])
+    let diff = plan(keepingTexts: true)
+    #expect(reads == 1 && diff.changes.first?.old == "old" && diff.changes.first?.new == "new")
+  }
+
+  @Test func onlyStampsOlderThanTheMarginAreRecorded() throws {
+    let manifest = "\(hex(1))  a\n\(hex(2))  b\n\(hex(3))  c\n"
+    let now: Int64 = 100_000_000_000
+    // a changed 2 s before now: recorded. b 1.999 s before: too recent. c: no stamp (not a file).
+    let c = try #require(
+      cache(
+        manifest,
+        [
+          (UInt64(1), stamp(1, changed: now - 2_000_000_000)), (UInt64(2), stamp(2, changed: now - 1_999_000_000)),
+          (UInt64(3), nil),
+        ], now: now))
+    #expect(c.record(0)?.digest == 1 && c.record(0)?.stamp == stamp(1, changed: now - 2_000_000_000))
+    #expect(c.record(1) == nil && c.record(2) == nil && c.record(3) == nil)
+  }
+
+  @Test func aCacheOfAnotherManifestOrDamagedIsIgnored() {
+    let manifest = Array("\(hex(1))  a\n".utf8)
+    var bytes: [UInt8] = []
+    StatCache.write(manifestDigest: EmitPlan.digest(manifest), digests: [1], stamps: [stamp(1)], now: 100_000_000_000) {
+      bytes.append(contentsOf: $0)
+    }
+    let m = Manifest(parsing: manifest)
+    #expect(StatCache(parsing: bytes, manifest: m, manifestBytes: manifest) != nil)
+    let other = Array("\(hex(2))  a\n".utf8)
+    #expect(StatCache(parsing: bytes, manifest: Manifest(parsing: other), manifestBytes: other) == nil)
+    #expect(StatCache(parsing: Array(bytes.dropLast()), manifest: m, manifestBytes: manifest) == nil)
+    #expect(StatCache(parsing: Array(bytes.dropFirst()), manifest: m, manifestBytes: manifest) == nil)
+    #expect(StatCache(parsing: [], manifest: m, manifestBytes: manifest) == nil)
   }
 }
