@@ -141,26 +141,46 @@ public enum AppConfig {
     return out + "\""
   }
 
-  /// Text for an XML attribute value or comment: `&`, `"`, `<` and `>` as entities, in one pass
-  /// (a name or address usually has none: then the text itself).
+  /// Text for an XML attribute value or comment: `&`, `"`, `<` and `>` as entities. On the
+  /// UTF-8 bytes (the four are ASCII, so they never occur inside another character), counted
+  /// first and then copied once: every Dubbo address holds `&`, so this is the usual path.
   static func xmlEscape(_ s: String) -> String {
-    func special(_ b: UInt8) -> Bool {
-      b == UInt8(ascii: "&") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
-    }
-    guard s.utf8.contains(where: special) else { return s }
-    // On the UTF-8 bytes: the four are ASCII, so they never occur inside another character.
-    var out: [UInt8] = []
-    out.reserveCapacity(s.utf8.count + 32)
+    var extra = 0
     for b in s.utf8 {
       switch b {
-      case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-      case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-      case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-      case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-      default: out.append(b)
+      case UInt8(ascii: "&"): extra += 4
+      case UInt8(ascii: "\""): extra += 5
+      case UInt8(ascii: "<"), UInt8(ascii: ">"): extra += 3
+      default: break
       }
     }
-    return String(decoding: out, as: UTF8.self)
+    if extra == 0 { return s }
+    var s = s
+    return s.withUTF8 { source in
+      String(unsafeUninitializedCapacity: source.count + extra) { out in
+        var n = 0
+        func put(_ entity: StaticString) {
+          entity.withUTF8Buffer {
+            for b in $0 {
+              out[n] = b
+              n += 1
+            }
+          }
+        }
+        for b in source {
+          switch b {
+          case UInt8(ascii: "&"): put("&amp;")
+          case UInt8(ascii: "\""): put("&quot;")
+          case UInt8(ascii: "<"): put("&lt;")
+          case UInt8(ascii: ">"): put("&gt;")
+          default:
+            out[n] = b
+            n += 1
+          }
+        }
+        return n
+      }
+    }
   }
 
   /// `dubbo-registry.xml`: `<dubbo:registry .../>` elements in a Spring beans file (Alibaba's

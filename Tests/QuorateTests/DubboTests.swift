@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TopologyDiagnostics
-import TopologyEmitters
 import TopologyModel
+
+@testable import TopologyEmitters
 
 /// Dubbo as each release reads the registry address (issue 11, parts 3 and 4). Expected values
 /// come from Dubbo's own code as `docs/outputs.md` lists it: the session key (`session` from
@@ -245,5 +246,18 @@ import TopologyModel
     #expect(!props.contains("dubbo.registries."))
     let xml = try String(contentsOf: dir.appendingPathComponent("apps/x/dubbo-registry.xml"), encoding: .utf8)
     #expect(xml.contains("zone=\"a\"") && xml.contains("zone=\"b\""))
+  }
+}
+
+/// The XML escape of `dubbo-registry.xml`, against entities written out by hand.
+@Suite struct XMLEscapeTests {
+  @Test func theFourSpecialCharactersBecomeEntities() {
+    #expect(AppConfig.xmlEscape("plain-name_1") == "plain-name_1")
+    #expect(
+      AppConfig.xmlEscape("zookeeper://a:2181?backup=b:2181&session=30000")
+        == "zookeeper://a:2181?backup=b:2181&amp;session=30000")
+    #expect(AppConfig.xmlEscape("<a \"b\" & c>") == "&lt;a &quot;b&quot; &amp; c&gt;")
+    #expect(AppConfig.xmlEscape("zoné&ü") == "zoné&amp;ü")
+    #expect(AppConfig.xmlEscape("") == "")
   }
 }
