@@ -60,10 +60,10 @@ public struct OutputPlan: Sendable {
   var texts: [Int32: (old: String, new: String)] = [:]
   public var changes: Changes { Changes(paths: paths, changed: changed, texts: texts) }
   public var unchanged = 0
-  /// How many existing files were opened and read, and how many the stat cache vouched for
-  /// instead.
+  /// How many existing files the plan read, and how many it knew by the digest the caller
+  /// gave (``make(_:known:keepingTexts:digestNow:read:)``).
   public var read = 0
-  public var vouched = 0
+  public var given = 0
   /// Files quorate wrote before that the topology no longer produces, untouched since: removed.
   public var stale: [String] = []
   /// Same, but changed since: left alone.
@@ -118,35 +118,30 @@ public struct OutputPlan: Sendable {
   ///   - files: what the topology produces, in path order.
   ///   - manifest: the folder's manifest, or nil when there is none.
   ///   - keepingTexts: keep the old and new text of every file that differs, for a diff.
-  ///   - cache: the stat cache kept with the manifest, if any: a listed file whose stamp is the
-  ///     one recorded is known by its recorded digest and not read (unless its text is needed
-  ///     for a diff).
-  ///   - stamp: the stamp now of the regular file at a relative path the manifest lists at a
-  ///     position (nil for anything else); asked only for positions the cache has a record of.
+  ///   - digestNow: the digest of the regular file at a path the manifest lists (at a
+  ///     position) as it is now, when the caller knows it without the plan reading the file:
+  ///     from the stat cache, or read on another thread. Nil: the plan reads it. A file known
+  ///     this way is read here only when it differs and its text is needed for a diff.
   ///   - read: what is at a relative path now.
   public static func make(
     _ files: some Sequence<EmittedFile>, manifest: [UInt8]?, keepingTexts: Bool = false,
-    cache: StatCache? = nil, stamp: (_ path: String, _ listed: Int) -> FileStamp? = { _, _ in nil },
+    digestNow: (_ path: String, _ listed: Int) -> UInt64? = { _, _ in nil },
     read: (String) -> ExistingFile
   ) -> OutputPlan {
     let known = manifest.map(Manifest.init(parsing:)) ?? Manifest()
-    return make(files, known: known, keepingTexts: keepingTexts, cache: cache, stamp: stamp, read: read)
+    return make(files, known: known, keepingTexts: keepingTexts, digestNow: digestNow, read: read)
   }
 
-  /// ``make(_:manifest:keepingTexts:cache:stamp:read:)`` with the manifest already parsed.
+  /// ``make(_:manifest:keepingTexts:digestNow:read:)`` with the manifest already parsed.
   public static func make(
     _ files: some Sequence<EmittedFile>, known: Manifest, keepingTexts: Bool = false,
-    cache: StatCache? = nil, stamp: (_ path: String, _ listed: Int) -> FileStamp? = { _, _ in nil },
+    digestNow: (_ path: String, _ listed: Int) -> UInt64? = { _, _ in nil },
     read: (String) -> ExistingFile
   ) -> OutputPlan {
     var plan = OutputPlan()
     plan.rejectedManifestEntries = known.rejected
     var produced = [Bool](repeating: false, count: known.count)
-    /// The digest of the file at `path` (listed at `listed`) when the stat cache vouches for it.
-    func recorded(_ path: String, _ listed: Int?) -> UInt64? {
-      guard let listed, let record = cache?.record(listed), stamp(path, listed) == record.stamp else { return nil }
-      return record.digest
-    }
+    func given(_ path: String, _ listed: Int?) -> UInt64? { listed.flatMap { digestNow(path, $0) } }
     for f in files {
       let file = Int32(plan.paths.count)
       plan.paths.append(f.path)
@@ -154,8 +149,8 @@ public struct OutputPlan: Sendable {
       plan.finalDigests.append(digest)
       let listed = known.find(f.path)
       if let listed { produced[listed] = true }
-      if let old = recorded(f.path, listed) {
-        plan.vouched += 1
+      if let old = given(f.path, listed) {
+        plan.given += 1
         if old == digest {
           plan.unchanged += 1
           continue
@@ -190,8 +185,8 @@ public struct OutputPlan: Sendable {
     let gone = produced.indices.filter { !produced[$0] }.map { (path: known.paths[$0], listed: $0) }
     for (p, listed) in gone.sorted(by: { $0.path < $1.path }) {
       let old: UInt64
-      if let digest = recorded(p, listed) {
-        plan.vouched += 1
+      if let digest = given(p, listed) {
+        plan.given += 1
         old = digest
       } else {
         plan.read += 1

@@ -78,6 +78,13 @@ public struct StatCache: Sendable {
   /// Whether the cache has a record for the manifest's path at `position`.
   public func hasRecord(_ position: Int) -> Bool { record(position) != nil }
 
+  /// The digest of the file at the manifest's `position` when its stamp now is the recorded
+  /// one; nil when there is no record or the stamp differs (the file must be read).
+  public func digest(at position: Int, stampNow: FileStamp?) -> UInt64? {
+    guard let record = record(position), let stampNow, stampNow == record.stamp else { return nil }
+    return record.digest
+  }
+
   /// A little-endian 64-bit number at `at`.
   static func load(_ bytes: [UInt8], at: Int) -> UInt64 {
     var value: UInt64 = 0

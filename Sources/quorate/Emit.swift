@@ -66,32 +66,33 @@ extension Quorate {
     }
 
     func run() throws {
+      // The folder's files are looked at on another thread while the topology loads. Anything
+      // unusual (no folder, a lock held, a linked manifest) is left for after the load, so that
+      // a broken topology is still reported first.
+      let early = try? open(create: false)
       let (_, t) = try loadValidated(file, json: format == .json)
       let files = EmitPlan.files(t, options: ServerConfigOptions(dataRoot: dataDir, dataLogRoot: dataLogDir))
       do {
-        try emit(files)
+        try emit(files, opened: early ?? nil)
       } catch let e as FolderError {
         throw fail(e.description)
       }
     }
 
-    private func emit(_ files: EmittedFiles) throws {
-      guard let folder = try SafeFolder.open(output, create: !check) else {
-        // --check against a folder that does not exist: every file is missing.
-        let plan = OutputPlan.make(files, manifest: nil) { _ in .missing }
-        report(plan)
-        if plan.hasDrift { throw ExitCode(1) }
-        return
-      }
+    /// The output folder, locked, with its manifest and stat cache read, and the digests of the
+    /// files the manifest lists being worked out (``DigestSweep``).
+    struct Opened {
+      let folder: SafeFolder
+      let manifest: [UInt8]?
+      let known: Manifest
+      let sweep: DigestSweep?
+    }
+
+    /// Opens and locks the folder (creating it with `create`) and starts the sweep; nil when
+    /// it does not exist and is not to be created.
+    private func open(create: Bool) throws(FolderError) -> Opened? {
+      guard let folder = try SafeFolder.open(output, create: create) else { return nil }
       try folder.lock(exclusive: !check)
-      if !check {
-        let leftovers = folder.removeTemporaries()
-        if leftovers > 0 {
-          err(
-            "quorate: note: removed \(Wording.count(leftovers, "temporary file")) an interrupted run left in '\(output)'\n"
-          )
-        }
-      }
       let manifest: [UInt8]?
       switch folder.read(EmitPlan.manifestName) {
       case .missing: manifest = nil
@@ -103,10 +104,31 @@ extension Quorate {
       if let manifest, case .file(let bytes) = folder.read(StatCache.fileName) {
         cache = StatCache(parsing: bytes, manifest: known, manifestBytes: manifest)
       }
-      let sweep = cache.flatMap { StampSweep(known, cache: $0, folder: folder) }
+      let sweep = known.count > 0 ? DigestSweep(known, cache: cache, folder: folder) : nil
+      return Opened(folder: folder, manifest: manifest, known: known, sweep: sweep)
+    }
+
+    private func emit(_ files: EmittedFiles, opened early: Opened?) throws {
+      guard let opened = try early ?? open(create: !check) else {
+        // --check against a folder that does not exist: every file is missing.
+        let plan = OutputPlan.make(files, manifest: nil) { _ in .missing }
+        report(plan)
+        if plan.hasDrift { throw ExitCode(1) }
+        return
+      }
+      let (folder, manifest, sweep) = (opened.folder, opened.manifest, opened.sweep)
+      if !check {
+        let leftovers = folder.removeTemporaries()
+        if leftovers > 0 {
+          err(
+            "quorate: note: removed \(Wording.count(leftovers, "temporary file")) an interrupted run left in '\(output)'\n"
+          )
+        }
+      }
       let plan = OutputPlan.make(
-        files, known: known, keepingTexts: check, cache: cache,
-        stamp: { path, listed in sweep.map { $0.stamp(listed) } ?? folder.stamp(path) }, read: folder.read)
+        files, known: opened.known, keepingTexts: check, digestNow: { _, listed in sweep?.digest(listed) },
+        read: folder.read)
+      sweep?.stop()  // the plan has every digest it needs: nothing more to read
       for entry in plan.rejectedManifestEntries {
         err("quorate: warning: ignoring '\(entry)' in \(EmitPlan.manifestName): not a path inside '\(output)'\n")
       }
@@ -144,7 +166,7 @@ extension Quorate {
         throw ExitCode(2)
       }
       let manifestDigest = try write(plan, files, into: folder, manifest: manifest)
-      keepStatCache(plan, in: folder, manifestDigest: manifestDigest)
+      keepStatCache(plan, in: folder, manifestDigest: manifestDigest, filesRead: plan.read + (sweep?.filesRead ?? 0))
       report(plan)
     }
 
@@ -152,8 +174,8 @@ extension Quorate {
     /// the files that changed. Skipped when the cache already vouched for every file and the
     /// manifest is the same (a run that changes nothing changes no file). A cache that cannot
     /// be written costs only speed: a warning, not a failure.
-    private func keepStatCache(_ plan: OutputPlan, in folder: SafeFolder, manifestDigest: UInt64?) {
-      if manifestDigest == nil && plan.read == 0 { return }
+    private func keepStatCache(_ plan: OutputPlan, in folder: SafeFolder, manifestDigest: UInt64?, filesRead: Int) {
+      if manifestDigest == nil && filesRead == 0 { return }
       let now = SafeFolder.now()
       let stamps = plan.pathsInManifestOrder ? plan.filePaths.map(folder.stamp) : []
       guard stamps.contains(where: { $0.map { StatCache.settled($0, at: now) } ?? false }) else {

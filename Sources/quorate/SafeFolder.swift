@@ -209,7 +209,37 @@ final class SafeFolder {
     guard case .folder(let parent) = folder(dir, create: false) else { return nil }
     var st = stat()
     guard fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-    return FileStamp(
+    return Self.stamp(st)
+  }
+
+  /// The digest and stamp of the regular file at a relative path, read without following a
+  /// link, through `buffer` (reused from call to call: nothing is kept of the file). Nil when
+  /// there is no regular file there or it cannot be read; ``read(_:)`` says which.
+  func digest(_ relative: String, buffer: UnsafeMutableRawBufferPointer) -> (digest: UInt64, stamp: FileStamp)? {
+    let (dir, name) = Self.split(relative)
+    guard case .folder(let parent) = folder(dir, create: false) else { return nil }
+    let f = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+    guard f >= 0 else { return nil }
+    defer { close(f) }
+    var st = stat()
+    guard fstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    var digest = EmitPlan.digestSeed
+    // One byte more than the file's size: a read of a regular file that returns less than it
+    // was asked for has reached the end, so a small file takes one `read`, not two.
+    var want = min(buffer.count, Int(st.st_size) + 1)
+    while true {
+      let n = Glibc.read(f, buffer.baseAddress!, want)
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 { return nil }
+      digest = EmitPlan.digest(continuing: digest, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+      if n < want { break }
+      want = buffer.count
+    }
+    return (digest, Self.stamp(st))
+  }
+
+  static func stamp(_ st: stat) -> FileStamp {
+    FileStamp(
       device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
       modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
       changed: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
@@ -387,37 +417,83 @@ func deferInterrupts() {
   signal(SIGTERM, handler)
 }
 
-/// The stamps of the files a manifest lists, taken on a second thread while the main thread
-/// renders the files they are compared with (on an estate, 210,000 `fstatat` calls and the
-/// folder walks to them cost as much as the rendering). Positions are stamped in order, and
-/// ``stamp(_:)`` waits until its position is done.
-final class StampSweep: @unchecked Sendable {
-  private let stamps: UnsafeMutableBufferPointer<FileStamp?>
-  /// How many positions are stamped: written by the sweep, read by the main thread.
+/// The digest of every file a manifest lists as it is now, worked out on a second thread while
+/// the main thread renders the files they are compared with: from the stat cache when a file's
+/// stamp is the recorded one, otherwise by reading the file (on an estate, 210,000 `fstatat`
+/// or `open`/`read` calls and the folder walks to them cost as much as the rendering).
+///
+/// The sweep goes through the positions in order, and never waits for the main thread nor makes
+/// it wait: a position the sweep has not reached yet is read by the main thread itself, and the
+/// sweep then jumps past the main thread's position, so that the two share the reading.
+final class DigestSweep: @unchecked Sendable {
+  private let digests: UnsafeMutableBufferPointer<UInt64>
+  private let found: UnsafeMutableBufferPointer<Bool>
+  /// Every position below this is done or skipped: written by the sweep, read by the main
+  /// thread (the digests written before it are visible once it is read).
   private let done = Atomic<Int>(0)
+  /// The last position the main thread asked for.
+  private let asked = Atomic<Int>(-1)
+  /// How many files the sweep read because the cache could not vouch for them.
+  private let readCount = Atomic<Int>(0)
+  /// Set when the sweep is through.
+  private let finished = Atomic<Bool>(false)
   /// The sweep's own handle on the folder (a `SafeFolder` is used by one thread at a time).
   private let twin: SafeFolder
+  let count: Int
 
-  /// Starts stamping every position of `manifest` that `cache` has a record of.
-  init?(_ manifest: Manifest, cache: StatCache, folder: SafeFolder) {
+  /// Starts on every position of `manifest`.
+  init?(_ manifest: Manifest, cache: StatCache?, folder: SafeFolder) {
     guard let twin = folder.twin() else { return nil }
     self.twin = twin
-    stamps = .allocate(capacity: manifest.count)
-    stamps.initialize(repeating: nil)
+    count = manifest.count
+    digests = .allocate(capacity: count)
+    digests.initialize(repeating: 0)
+    found = .allocate(capacity: count)
+    found.initialize(repeating: false)
     DispatchQueue.global().async { [self] in
-      for p in 0..<manifest.count {
-        if cache.hasRecord(p) { stamps[p] = self.twin.stamp(manifest.path(p)) }
-        done.store(p + 1, ordering: .releasing)
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+      defer { buffer.deallocate() }
+      var p = 0
+      while p < count {
+        // Past what the main thread has already read for itself.
+        p = max(p, asked.load(ordering: .relaxed) + 1)
+        guard p < count else { break }
+        let path = manifest.path(p)
+        if let cache, cache.hasRecord(p), let digest = cache.digest(at: p, stampNow: self.twin.stamp(path)) {
+          (digests[p], found[p]) = (digest, true)
+        } else if let file = self.twin.digest(path, buffer: buffer) {
+          (digests[p], found[p]) = (file.digest, true)
+          readCount.add(1, ordering: .relaxed)
+        }
+        p += 1
+        done.store(p, ordering: .releasing)
       }
+      done.store(count, ordering: .releasing)
+      finished.store(true, ordering: .releasing)
     }
   }
 
-  /// The stamp at a position, once the sweep has reached it.
-  func stamp(_ position: Int) -> FileStamp? {
-    while done.load(ordering: .acquiring) <= position { sched_yield() }
-    return stamps[position]
+  /// The digest of the file at a position now, when the sweep has done it; nil when it has not
+  /// got there yet or there is no regular file there: the caller reads the file itself.
+  func digest(_ position: Int) -> UInt64? {
+    asked.store(position, ordering: .relaxed)
+    guard done.load(ordering: .acquiring) > position, found[position] else { return nil }
+    return digests[position]
+  }
+
+  /// Makes the sweep skip every position it has not reached.
+  func stop() { asked.store(count, ordering: .relaxed) }
+
+  /// How many files the sweep read, once it is through.
+  var filesRead: Int {
+    stop()
+    while !finished.load(ordering: .acquiring) { sched_yield() }
+    return readCount.load(ordering: .relaxed)
   }
 
   /// The sweep holds the object until it is through, so this runs after it.
-  deinit { stamps.deallocate() }
+  deinit {
+    digests.deallocate()
+    found.deallocate()
+  }
 }

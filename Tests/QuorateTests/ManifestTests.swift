@@ -117,8 +117,9 @@ import Testing
   }
 }
 
-/// The stat cache: a listed file whose stamp is the recorded one is known by its recorded digest
-/// and not read; any other is read as before. Stamps and digests here are made up by hand.
+/// The stat cache, and the plan given digests instead of reading: a listed file whose stamp is
+/// the recorded one is known by its recorded digest and not read; any other is read as before.
+/// Stamps and digests here are made up by hand.
 @Suite struct StatCacheTests {
   func hex(_ digest: UInt64) -> String {
     let digits = String(digest, radix: 16)
@@ -154,20 +155,20 @@ import Testing
     let disk = ["a/gone": "gone", "a/ours": "old ours", "a/same": "3"]
     var read: [String] = []
     let plan = OutputPlan.make(
-      files, manifest: Array(manifest.utf8), cache: c, stamp: { path, _ in now[path] },
+      files, manifest: Array(manifest.utf8), digestNow: { path, p in c.digest(at: p, stampNow: now[path]) },
       read: { path in
         read.append(path)
         return disk[path].map { .file(Array($0.utf8)) } ?? .missing
       })
     #expect(read == ["a/new", "a/ours"])
-    #expect(plan.read == 2 && plan.vouched == 2)
+    #expect(plan.read == 2 && plan.given == 2)
     #expect(plan.unchanged == 1)
     #expect(plan.changes.map(\.path) == ["a/new", "a/ours"])
     #expect(plan.changes.map(\.kind) == [.create, .update])
     #expect(plan.stale == ["a/gone"])
   }
 
-  @Test func aVouchedFileThatDiffersIsReadOnlyForADiff() throws {
+  @Test func aFileKnownByItsDigestThatDiffersIsReadOnlyForADiff() throws {
     let files = [EmittedFile(path: "a/f", contents: "new")]
     let old = EmitPlan.digest("old")
     let manifest = "\(hex(old))  a/f\n"
@@ -175,7 +176,8 @@ import Testing
     var reads = 0
     func plan(keepingTexts: Bool) -> OutputPlan {
       OutputPlan.make(
-        files, manifest: Array(manifest.utf8), keepingTexts: keepingTexts, cache: c, stamp: { _, _ in stamp(1) },
+        files, manifest: Array(manifest.utf8), keepingTexts: keepingTexts,
+        digestNow: { _, p in c.digest(at: p, stampNow: stamp(1)) },
         read: { _ in
           reads += 1
           return .file(Array("old".utf8))
