@@ -118,6 +118,13 @@ public struct Outcomes<Element: Sendable>: RandomAccessCollection, Sendable {
     changed = changes.map(\.outcome)
   }
 
+  /// Outcomes over `base`, with the changed ones at `changedIndices` (ascending).
+  init(base: [Element], changedIndices: [Int32], changed: [Element]) {
+    self.base = base
+    self.changedIndices = changedIndices
+    self.changed = changed
+  }
+
   /// Outcomes held whole.
   public init(_ all: [Element]) {
     base = all
@@ -355,10 +362,32 @@ public struct ScenarioEvaluator: Sendable {
     changedEnsembles.reserveCapacity(affectedEnsembles.count)
     for ei in affectedEnsembles.sorted() { changedEnsembles.append((ei, evaluate(ensemble: ei, s))) }
     let ensembles = Outcomes(base: baseline.ensembles, changes: changedEnsembles)
-    var changedApps: [(index: Int, outcome: AppOutcome)] = []
-    for c in affectedClasses { for o in outcomes(ofClass: c, s, { ensembles[$0] }) { changedApps.append((o.app, o)) } }
-    changedApps.sort { $0.index < $1.index }
-    return (ensembles, Outcomes(base: baseline.apps, changes: changedApps))
+    // One outcome per affected class, and every app of those classes as its index and its
+    // class's slot in one 64-bit key: sorting the keys puts the apps in order without moving
+    // outcomes around (sorting the outcomes themselves was most of a matrix row's cost).
+    var classOutcomes: [AppOutcome] = []
+    classOutcomes.reserveCapacity(affectedClasses.count)
+    var keys: [UInt64] = []
+    for c in affectedClasses {
+      let members = classApps[c]
+      let slot = UInt64(classOutcomes.count)
+      classOutcomes.append(evaluate(app: members[0], s) { ensembles[$0] })
+      for a in members { keys.append(UInt64(a) << 32 | slot) }
+    }
+    keys.sort()
+    var indices: [Int32] = []
+    var changedApps: [AppOutcome] = []
+    indices.reserveCapacity(keys.count)
+    changedApps.reserveCapacity(keys.count)
+    for key in keys {
+      let app = Int(key >> 32)
+      let o = classOutcomes[Int(key & 0xFFFF_FFFF)]
+      indices.append(Int32(app))
+      changedApps.append(
+        o.app == app
+          ? o : AppOutcome(app: app, status: o.status, activeRegistry: o.activeRegistry, registries: o.registries))
+    }
+    return (ensembles, Outcomes(base: baseline.apps, changedIndices: indices, changed: changedApps))
   }
 
   /// Whether a machine is up in a scenario (it, its rack and its datacenter have not failed).
