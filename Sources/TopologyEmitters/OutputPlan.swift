@@ -217,9 +217,6 @@ public struct OutputPlan: Sendable {
   /// Every planned file's relative path, in order (for the stat cache).
   public var filePaths: some RandomAccessCollection<String> { (0..<paths.count).lazy.map { paths[$0] } }
 
-  /// The digest of every planned file as quorate leaves it, in order.
-  public var fileDigests: [UInt64] { finalDigests }
-
   /// Whether a file's bytes are exactly `contents`.
   static func same(_ bytes: [UInt8], _ contents: String) -> Bool {
     var contents = contents

@@ -174,10 +174,33 @@ extension Quorate {
     /// the files that changed. Skipped when the cache already vouched for every file and the
     /// manifest is the same (a run that changes nothing changes no file). A cache that cannot
     /// be written costs only speed: a warning, not a failure.
+    ///
+    /// Each file's stamp is recorded with the digest of the bytes read after it, through the
+    /// same open file, never with the digest quorate meant to write: a file edited by someone
+    /// else between quorate's write and this pass is recorded as it is, so the next run sees the
+    /// edit as drift. (Reading costs this pass about as much as the plan's reading; only runs
+    /// that wrote, or read files the cache could not vouch for, make it.)
     private func keepStatCache(_ plan: OutputPlan, in folder: SafeFolder, manifestDigest: UInt64?, filesRead: Int) {
       if manifestDigest == nil && filesRead == 0 { return }
       let now = SafeFolder.now()
-      let stamps = plan.pathsInManifestOrder ? plan.filePaths.map(folder.stamp) : []
+      var digests: [UInt64] = []
+      var stamps: [FileStamp?] = []
+      if plan.pathsInManifestOrder {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        for path in plan.filePaths {
+          // A file changed within the margin is not recorded, and not read.
+          if let stamp = folder.stamp(path), StatCache.settled(stamp, at: now),
+            let file = folder.digest(path, buffer: buffer)
+          {
+            digests.append(file.digest)
+            stamps.append(file.stamp)
+          } else {
+            digests.append(0)
+            stamps.append(nil)
+          }
+        }
+      }
       guard stamps.contains(where: { $0.map { StatCache.settled($0, at: now) } ?? false }) else {
         // Nothing settled enough to record: an old cache could only be wrong about this manifest.
         folder.remove(StatCache.fileName)
@@ -186,7 +209,7 @@ extension Quorate {
       let digest = manifestDigest ?? plan.manifestDigest
       do {
         try folder.writeAtomically(StatCache.fileName) { sink in
-          StatCache.write(manifestDigest: digest, digests: plan.fileDigests, stamps: stamps, now: now, to: sink)
+          StatCache.write(manifestDigest: digest, digests: digests, stamps: stamps, now: now, to: sink)
         }
       } catch {
         err("quorate: warning: \(error.description); the next run reads every file again\n")
