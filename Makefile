@@ -78,12 +78,13 @@ asan:
 
 # ThreadSanitizer where quorate runs threads: probe asks every member at once
 # (ProbeConcurrencyTests, against fake members), the evaluator shared by the tests that run
-# in parallel, and libyaml parsing on a second thread while the document is built
-# (PipelinedReadTests).
+# in parallel, libyaml parsing on a second thread while the document is built
+# (PipelinedReadTests), and emit's digests of the output folder worked out on a second thread
+# (the emit tests run the TSan-built binary, which halts on a race).
 tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
-	  --filter "ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests|PipelinedReadTests"
+	  --filter "ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests|PipelinedReadTests|emitIsIdempotentAndCheckFindsDrift|theStatCacheNeverHidesAnEdit|moreFoldersThanOpenDescriptorsAllowed"
 
 # House style (.swift-format): the toolchain's swift format, no extra dependency.
 lint:
