@@ -54,11 +54,24 @@ public enum ReportRendering {
 
   /// How the site's apps use their registries: "order-service: 'global'; payment-gateway:
   /// 'sh-local', then 'global' (multi-registry)".
+  ///
+  /// Appended piece by piece: a site of an estate lists hundreds of apps, and a string per app
+  /// and per registry, joined twice, was most of `compare`'s text.
   static func usage(_ c: SiteComparison) -> String {
-    c.usage.map { u in
-      "\(u.app): " + u.registries.map { "'\($0)'" }.joined(separator: ", then ")
-        + (u.registries.count > 1 ? " (multi-registry)" : "")
-    }.joined(separator: "; ")
+    var out = ""
+    for (k, u) in c.usage.enumerated() {
+      if k > 0 { out += "; " }
+      out += u.app
+      out += ": "
+      for (i, registry) in u.registries.enumerated() {
+        if i > 0 { out += ", then " }
+        out += "'"
+        out += registry
+        out += "'"
+      }
+      if u.registries.count > 1 { out += " (multi-registry)" }
+    }
+    return out
   }
 
   /// The recommendation in words.
