@@ -29,6 +29,8 @@ public struct FileStamp: Sendable, Equatable {
 /// made after that always gets a later status-change time (which nothing but the kernel sets),
 /// even on a file system that keeps times to the second, so it can never hide behind the
 /// recorded stamp. A file changed within that margin is read every time until it is older.
+/// Each stamp is recorded with the digest of the bytes read after it from the same open file
+/// (`emit`'s `keepStatCache`), never with the digest quorate meant to write.
 public struct StatCache: Sendable {
   /// The cache file's name in the output folder.
   public static let fileName = ".quorate-stat-cache"
