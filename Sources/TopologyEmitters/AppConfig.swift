@@ -273,16 +273,6 @@ public enum EmitPlan {
     bytes.withUnsafeBytes { digest(continuing: digestSeed, $0) }
   }
 
-  /// The digest of bytes (``digest(_:)-(String)``).
-  public static func digest(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var h = digestSeed
-    for b in bytes {
-      h ^= UInt64(b)
-      h = h &* 0x0000_0100_0000_01B3
-    }
-    return h
-  }
-
   /// The digest of nothing: where ``digest(continuing:_:)`` starts.
   public static let digestSeed: UInt64 = 0xcbf2_9ce4_8422_2325
 
