@@ -176,8 +176,17 @@ final class SafeFolder {
     return (String(relative[..<slash]), String(relative[bytes.index(after: slash)...]))
   }
 
-  /// What is at a relative path now: read without following links.
-  func read(_ relative: String) -> ExistingFile {
+  /// A regular file opened for reading at a relative path, or what stands there instead.
+  private enum OpenedFile {
+    case missing
+    case blocked(String)
+    /// A descriptor the caller closes, and the file's `fstat`.
+    case file(Int32, stat)
+  }
+
+  /// Opens the regular file at a relative path without following a link, anywhere on the way:
+  /// the one place ``read(_:)`` and ``digest(_:buffer:)`` decide what quorate may read.
+  private func openRegularFile(_ relative: String) -> OpenedFile {
     let (dir, name) = Self.split(relative)
     let parent: Int32
     switch folder(dir, create: false) {
@@ -191,14 +200,25 @@ final class SafeFolder {
       if e == ENOENT { return .missing }
       return .blocked(describeBlocker(at: parent, name, walked: relative, errno: e))
     }
-    defer { close(f) }
     var st = stat()
     guard fstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      close(f)
       return .blocked("'\(relative)' is not a regular file")
     }
-    switch readDescriptor(f, fileSize: Int(st.st_size), atMost: Int.max) {
-    case .success(let bytes): return .file(bytes)
-    case .failure(let e): return .blocked("cannot read '\(relative)': \(Self.errnoText(e.code))")
+    return .file(f, st)
+  }
+
+  /// What is at a relative path now: read without following links.
+  func read(_ relative: String) -> ExistingFile {
+    switch openRegularFile(relative) {
+    case .missing: return .missing
+    case .blocked(let what): return .blocked(what)
+    case .file(let f, let st):
+      defer { close(f) }
+      switch readDescriptor(f, fileSize: Int(st.st_size), atMost: Int.max) {
+      case .success(let bytes): return .file(bytes)
+      case .failure(let e): return .blocked("cannot read '\(relative)': \(Self.errnoText(e.code))")
+      }
     }
   }
 
@@ -216,13 +236,8 @@ final class SafeFolder {
   /// link, through `buffer` (reused from call to call: nothing is kept of the file). Nil when
   /// there is no regular file there or it cannot be read; ``read(_:)`` says which.
   func digest(_ relative: String, buffer: UnsafeMutableRawBufferPointer) -> (digest: UInt64, stamp: FileStamp)? {
-    let (dir, name) = Self.split(relative)
-    guard case .folder(let parent) = folder(dir, create: false) else { return nil }
-    let f = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-    guard f >= 0 else { return nil }
+    guard case .file(let f, let st) = openRegularFile(relative) else { return nil }
     defer { close(f) }
-    var st = stat()
-    guard fstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
     var digest = EmitPlan.digestSeed
     // One byte more than the file's size: a read of a regular file that returns less than it
     // was asked for has reached the end, so a small file takes one `read`, not two.
