@@ -77,13 +77,11 @@ public struct StatCache: Sendable {
     return (Self.load(records, at: at), stamp)
   }
 
-  /// Whether the cache has a record for the manifest's path at `position`.
-  public func hasRecord(_ position: Int) -> Bool { record(position) != nil }
-
   /// The digest of the file at the manifest's `position` when its stamp now is the recorded
-  /// one; nil when there is no record or the stamp differs (the file must be read).
-  public func digest(at position: Int, stampNow: FileStamp?) -> UInt64? {
-    guard let record = record(position), let stampNow, stampNow == record.stamp else { return nil }
+  /// one; nil when there is no record or the stamp differs (the file must be read). The stamp
+  /// is taken only when there is a record to compare it with.
+  public func digest(at position: Int, stampNow: @autoclosure () -> FileStamp?) -> UInt64? {
+    guard let record = record(position), let stamp = stampNow(), stamp == record.stamp else { return nil }
     return record.digest
   }
 

@@ -474,7 +474,7 @@ final class DigestSweep: @unchecked Sendable {
         p = max(p, asked.load(ordering: .relaxed) + 1)
         guard p < count else { break }
         let path = manifest.path(p)
-        if let cache, cache.hasRecord(p), let digest = cache.digest(at: p, stampNow: self.twin.stamp(path)) {
+        if let digest = cache?.digest(at: p, stampNow: self.twin.stamp(path)) {
           (digests[p], found[p]) = (digest, true)
         } else if let file = self.twin.digest(path, buffer: buffer) {
           (digests[p], found[p]) = (file.digest, true)
