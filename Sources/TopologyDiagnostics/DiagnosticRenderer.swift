@@ -146,11 +146,14 @@ public struct DiagnosticRenderer: Sendable {
     return out
   }
 
-  /// "2 errors, 1 warning" style summary.
-  public static func summary(_ diagnostics: [Diagnostic]) -> String {
+  /// "2 errors, 1 warning" style summary; files that could not be read are counted after it, so
+  /// a run that read nothing never reads as clean.
+  public static func summary(_ diagnostics: [Diagnostic], unreadable: Int = 0) -> String {
     let e = diagnostics.count(.error)
     let w = diagnostics.count(.warning)
-    return "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s")"
+    var line = "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s")"
+    if unreadable > 0 { line += "; \(unreadable) file\(unreadable == 1 ? "" : "s") could not be read" }
+    return line
   }
 
   /// One diagnostic as a JSON object with the contract's fields first.
@@ -184,7 +187,11 @@ public struct DiagnosticRenderer: Sendable {
   }
 
   /// The `check --format json` document.
-  public static func jsonDocument(_ diagnostics: [Diagnostic], files: [String], pretty: Bool = true) -> String {
+  /// `unreadable` lists the files named that could not be read (each also reported on standard
+  /// error); `files` lists the ones checked.
+  public static func jsonDocument(
+    _ diagnostics: [Diagnostic], files: [String], unreadable: [String] = [], pretty: Bool = true
+  ) -> String {
     let sorted = diagnostics.sortedByPosition()
     let doc = JSONValue.object([
       ("diagnostics", .array(sorted.map(json))),
@@ -194,6 +201,7 @@ public struct DiagnosticRenderer: Sendable {
           ("errors", .int(diagnostics.count(.error))),
           ("warnings", .int(diagnostics.count(.warning))),
           ("files", .strings(files)),
+          ("unreadable", .strings(unreadable)),
         ])
       ),
     ])

@@ -40,12 +40,12 @@ extension Quorate {
       var all: [Diagnostic] = []
       var sources: [SourceFile] = []
       var lines: [String] = []
-      var unreadable = false
+      var unreadable: [String] = []
       for path in files {
         // Every file that can be read is checked; one that cannot is reported and the exit
         // code says so (2), after the others.
         guard let source = try? readSource(path) else {
-          unreadable = true
+          unreadable.append(path)
           continue
         }
         sources.append(source)
@@ -64,14 +64,16 @@ extension Quorate {
         let renderer = DiagnosticRenderer(color: useColor(fd: 1), sources: sources)
         var text = renderer.text(all, summary: false)
         for l in lines { text += l + "\n" }
-        text += DiagnosticRenderer.summary(all) + "\n"
+        text += DiagnosticRenderer.summary(all, unreadable: unreadable.count) + "\n"
         out(text)
       case .json:
-        out(DiagnosticRenderer.jsonDocument(all, files: sources.map(\.path), pretty: prettyJSON))
+        out(
+          DiagnosticRenderer.jsonDocument(
+            all, files: sources.map(\.path), unreadable: unreadable, pretty: prettyJSON))
       case .github:
         out(DiagnosticRenderer.github(all))
       }
-      if unreadable { throw ExitCode(2) }
+      if !unreadable.isEmpty { throw ExitCode(2) }
       if all.hasErrors || (strict && all.contains { $0.severity == .warning }) {
         throw ExitCode(1)
       }

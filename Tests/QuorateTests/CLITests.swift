@@ -82,6 +82,16 @@ import TopologyDiagnostics
     let missing = try quorate("check", "no-such-file.yaml")
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("cannot read 'no-such-file.yaml'"))
+    // The summary must not read as a clean run when a file named was never checked.
+    #expect(missing.stdout == "0 errors, 0 warnings; 1 file could not be read\n")
+    let mixed = try quorate(
+      "check", "topologies/payments-prod.yaml", "no-such-file.yaml", "nor-this.yaml", "--format", "json")
+    #expect(mixed.status == 2)
+    let summary = try #require(
+      (try JSONSerialization.jsonObject(with: Data(mixed.stdout.utf8)) as? [String: Any])?["summary"]
+        as? [String: Any])
+    #expect(summary["files"] as? [String] == ["topologies/payments-prod.yaml"])
+    #expect(summary["unreadable"] as? [String] == ["no-such-file.yaml", "nor-this.yaml"])
     #expect(try quorate("check", "topologies").status == 2)
     #expect(try quorate("what-if", "topologies/payments-prod.yaml", "--no-such-flag").status == 2)
     #expect(try quorate("check").status == 2)
