@@ -36,6 +36,15 @@ public final class TextOutput {
     flushIfFull()
   }
 
+  /// Appends text already in UTF-8 (a piece rendered once and written many times).
+  public func write(bytes: [UInt8]) {
+    buffer.append(contentsOf: bytes)
+    flushIfFull()
+  }
+
+  /// The bytes collected so far, for a collecting output (one made with ``init()``).
+  public var collected: [UInt8] { buffer }
+
   /// Appends a line (or any part of one) written as a string literal.
   public static func += (output: TextOutput, line: Line) {
     output.buffer.append(contentsOf: line.bytes)

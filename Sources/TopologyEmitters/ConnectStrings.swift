@@ -184,22 +184,65 @@ public enum ConnectStrings {
   /// `connect` as text, written to `out` as it is made.
   public static func text(_ t: ValidatedTopology, apps: [App], into out: TextOutput) {
     var known = ServerLists()
+    // Everything under an app's own line follows from what its addresses follow from (and its
+    // datacenter, named when it has no server to list): an estate's 50,000 apps have a few
+    // hundred such shapes, each rendered once and then copied. Rendering the lines for every
+    // app was most of what `connect` did after the load.
+    var blocks: [Shape: [UInt8]] = [:]
     for app in apps {
-      out += "app '\(app.name)' (\(t.datacenters[app.datacenter].name))\n"
-      for (i, r) in addresses(app: app, in: t, known: &known).enumerated() {
-        let role = app.registries.count > 1 ? (i == 0 ? " (preferred)" : " (fallback \(i))") : ""
-        out += "  registry '\(r.ensemble)'\(role)\n"
-        if r.servers.isEmpty {
-          out +=
-            "    none: 'connect: local' and no member of '\(r.ensemble)' in '\(t.datacenters[app.datacenter].name)'\n"
-          continue
-        }
-        out += "    connect string: \(r.connectString)\n"
-        out += "    dubbo address:  \(r.dubboAddress)\n"
+      out.write("app '")
+      out.write(app.name)
+      out.write("' (")
+      out.write(t.datacenters[app.datacenter].name)
+      out.write(")\n")
+      let shape = Shape(app)
+      if let block = blocks[shape] {
+        out.write(bytes: block)
+        continue
       }
+      let block = TextOutput()
+      registryLines(app, t, &known, into: block)
+      blocks[shape] = block.collected
+      out.write(bytes: block.collected)
     }
     if !apps.isEmpty {
       out += "\nThe ZooKeeper client shuffles its server list once, so the order above is not a preference.\n"
+    }
+  }
+
+  /// What an app's registry lines in `connect`'s text depend on.
+  struct Shape: Hashable {
+    let registries: [Int]
+    let datacenter: Int
+    let connect: ConnectMode
+    let chroot: String??
+    let declaredMs: Int
+    let requestedMs: Int
+    let dubbo: DubboProfile
+
+    init(_ app: App) {
+      registries = app.registries
+      datacenter = app.datacenter
+      connect = app.connect
+      chroot = app.chroot
+      declaredMs = app.declaredSessionTimeoutMs
+      requestedMs = app.requestedSessionTimeoutMs
+      dubbo = app.dubbo
+    }
+  }
+
+  /// The lines under an app's own line: each registry, its connect string and Dubbo address.
+  static func registryLines(_ app: App, _ t: ValidatedTopology, _ known: inout ServerLists, into out: TextOutput) {
+    for (i, r) in addresses(app: app, in: t, known: &known).enumerated() {
+      let role = app.registries.count > 1 ? (i == 0 ? " (preferred)" : " (fallback \(i))") : ""
+      out += "  registry '\(r.ensemble)'\(role)\n"
+      if r.servers.isEmpty {
+        out +=
+          "    none: 'connect: local' and no member of '\(r.ensemble)' in '\(t.datacenters[app.datacenter].name)'\n"
+        continue
+      }
+      out += "    connect string: \(r.connectString)\n"
+      out += "    dubbo address:  \(r.dubboAddress)\n"
     }
   }
 }
