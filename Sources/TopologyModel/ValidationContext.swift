@@ -7,7 +7,7 @@ protocol ValidationRule {
 }
 
 /// What every rule sees: the topology as written, name indices, defaults, and the report.
-struct ValidationContext {
+struct ValidationContext: Sendable {
   let topology: Topology
   var diagnostics: [Diagnostic] = []
   /// Where each machine name is first declared: datacenter and machine positions in

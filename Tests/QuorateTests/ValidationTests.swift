@@ -2,8 +2,52 @@ import Foundation
 import Testing
 import TopologyDiagnostics
 import TopologyEmitters
+import TopologyYAML
 
 @testable import TopologyModel
+
+/// The rules run on two cores; what they report must not depend on it.
+@Suite struct ConcurrentValidationTests {
+  @Test func diagnosticsComeInRuleOrderAsIfOneCoreRanThem() throws {
+    // Rules on both cores report: V204 and V201 (first core), V202 and V203 (the app rule, on
+    // the second), V207 (first core again).
+    let text =
+      baseTopology.replacingOccurrences(of: "b3: { host: 10.0.2.3 }", with: "a1: { host: 10.0.2.3 }")
+        + """
+        ensembles:
+          e:
+            voters: [a1, b1, c1, zz]
+          f:
+            voters: [a2, b2, c2]
+            clientPort: 2888
+        apps:
+          x:
+            datacenter: nowhere
+            registry: e
+          y:
+            datacenter: dc1
+            registries: [e, missing]
+
+        """
+    let (topology, _) = TopologyLoader.decode(
+      SourceFile(path: "t.yaml", text: text), limits: .default, counts: .default)
+    let decoded = try #require(topology)
+    var sequential: [Diagnostic] = []
+    for rule in Validator.rules {
+      var c = ValidationContext(decoded)
+      rule.check(&c)
+      sequential += c.diagnostics
+    }
+    #expect(Set(sequential.map(\.code)).isSuperset(of: ["V204", "V201", "V202", "V203", "V207"]))
+    for _ in 0..<20 {
+      let (validated, diagnostics) = Validator.validate(decoded)
+      #expect(validated == nil)
+      #expect(diagnostics.map(\.code) == sequential.map(\.code))
+      let same = diagnostics == sequential  // messages and places too
+      #expect(same)
+    }
+  }
+}
 
 /// Each decoder and validator rule: the code, at the exact place (markers), and the clean case.
 @Suite struct DecoderTests {
