@@ -1,4 +1,3 @@
-import Dispatch
 public import TopologyDiagnostics
 public import TopologyYAML
 
@@ -24,9 +23,9 @@ public enum Validator {
   /// and is safe on any topology). Diagnostics come out in rule order, as if one core ran them.
   public static func validate(_ topology: Topology) -> (ValidatedTopology?, [Diagnostic]) {
     let c = ValidationContext(topology)
-    let (mine, (theirs, apps)) = concurrently {
+    let (mine, (theirs, apps)) = TwoCores.run {
       findings(c, rules: rules.indices.filter { !secondCoreRules.contains($0) })
-    } and: {
+    } alongside: {
       (findings(c, rules: secondCoreRules.sorted()), resolveApps(c))
     }
     let diagnostics = (mine + theirs).sorted { $0.rule < $1.rule }.flatMap(\.diagnostics)
@@ -44,23 +43,6 @@ public enum Validator {
       return (i, own.diagnostics)
     }
   }
-
-  /// Runs `first` here and `second` on another thread, and returns both results.
-  static func concurrently<A, B: Sendable>(
-    _ first: () -> A, and second: @escaping @Sendable () -> B
-  ) -> (A, B) {
-    let slot = Slot<B>()
-    let group = DispatchGroup()
-    // Written before `leave`, read after `wait`: the group orders the two.
-    DispatchQueue.global().async(group: group) { slot.value = second() }
-    let a = first()
-    group.wait()
-    guard let b = slot.value else { preconditionFailure("the second task finished without a result") }
-    return (a, b)
-  }
-
-  /// Where the second thread of ``concurrently(_:and:)`` leaves its result.
-  private final class Slot<Value>: @unchecked Sendable { var value: Value? }
 
   /// The apps of the resolved estate: every app whose datacenter is declared, with the
   /// registries it names that are declared.
