@@ -113,14 +113,38 @@ public enum Analyzer {
   /// splits, 2,047 at 12.
   public static let maxSplitDatacenters = 12
 
+  /// The ensembles' reports need only each ensemble's quorum system, and the apps' need the
+  /// evaluator: on two cores, the ensembles are analyzed while the evaluator is built and the
+  /// apps are (on an estate of 1,000 ensembles and 50,000 apps, callgrind: 0.20 G instructions
+  /// beside 0.19 G for the evaluator and 0.29 G for the apps).
   public static func analyze(_ t: ValidatedTopology) -> AnalysisReport {
-    analyze(t, evaluator: ScenarioEvaluator(t))
+    let (apps, ensembles) = TwoCores.run {
+      appReports(t, evaluator: ScenarioEvaluator(t))
+    } alongside: {
+      ensembleReports(t, systems: t.ensembles.map(QuorumSystem.init))
+    }
+    return AnalysisReport(ensembles: ensembles, apps: apps)
   }
 
   /// Analyzes with `evaluator`, so a caller that also compares or builds the matrix builds
-  /// the quorum systems and connect lists once.
+  /// the quorum systems and connect lists once. The ensembles and the apps are analyzed on two
+  /// cores.
   public static func analyze(_ t: ValidatedTopology, evaluator: ScenarioEvaluator) -> AnalysisReport {
-    let ensembles = t.ensembles.indices.map { ensembleReport($0, t, evaluator.system($0)) }
+    let (apps, ensembles) = TwoCores.run {
+      appReports(t, evaluator: evaluator)
+    } alongside: {
+      ensembleReports(t, systems: evaluator.systems)
+    }
+    return AnalysisReport(ensembles: ensembles, apps: apps)
+  }
+
+  /// Every ensemble's report, in the topology's order.
+  static func ensembleReports(_ t: ValidatedTopology, systems: [QuorumSystem]) -> [EnsembleReport] {
+    t.ensembles.indices.map { ensembleReport($0, t, systems[$0]) }
+  }
+
+  /// Every app's report, in the topology's order.
+  static func appReports(_ t: ValidatedTopology, evaluator: ScenarioEvaluator) -> [AppReport] {
     // A datacenter that holds no server of an app's registries, and is not its own, changes
     // nothing for it: only those pairs are evaluated, with each ensemble's outcome per
     // scenario computed once. The cost grows with the estate, not with its square.
@@ -193,7 +217,7 @@ public enum Analyzer {
       byClass[profile] = report
       return report
     }
-    return AnalysisReport(ensembles: ensembles, apps: apps)
+    return apps
   }
 
   /// Domains (datacenters or racks) as weight-per-group vectors, and a breaking test on masks.
