@@ -143,6 +143,36 @@ public enum Comparison {
     }
     var dcIndex: [String: Int] = [:]
     for (i, d) in t.datacenters.enumerated() { dcIndex[d.name] = i }
+    // Each site is compared on its own: the sites are split in two halves of about as many
+    // apps each (a site's cost follows its apps), compared on two cores.
+    let firstHalf = sites.count < 2 ? sites.count : halfByApps(sites, appsBySite)
+    let (first, second) = TwoCores.run {
+      compareSites(
+        sites[..<firstHalf], t, evaluator, appsBySite, all, ranked, voterDCs, firstStretched, firstInside, dcIndex)
+    } alongside: { [sites, appsBySite, all, ranked, voterDCs, firstInside, dcIndex] in
+      compareSites(
+        sites[firstHalf...], t, evaluator, appsBySite, all, ranked, voterDCs, firstStretched, firstInside, dcIndex)
+    }
+    return first + second
+  }
+
+  /// Where to cut `sites` so that each side holds about half of the apps.
+  static func halfByApps(_ sites: [Int], _ appsBySite: [Int: [Int]]) -> Int {
+    let total = sites.reduce(0) { $0 + (appsBySite[$1]?.count ?? 0) }
+    var sum = 0
+    for (i, s) in sites.enumerated() {
+      sum += appsBySite[s]?.count ?? 0
+      if 2 * sum >= total { return i + 1 }
+    }
+    return sites.count
+  }
+
+  /// ``compare(_:evaluator:)`` for some of the sites, in their order.
+  static func compareSites(
+    _ sites: ArraySlice<Int>, _ t: ValidatedTopology, _ evaluator: ScenarioEvaluator, _ appsBySite: [Int: [Int]],
+    _ all: Set<Int>, _ ranked: [Int], _ voterDCs: [Set<Int>], _ firstStretched: Int?, _ firstInside: [Int: Int],
+    _ dcIndex: [String: Int]
+  ) -> [SiteComparison] {
     // Apps with the same registries share one list of their names: an estate's 50,000 apps
     // name a few thousand lists, and a list each was 3 MB of the report's peak.
     var registryNames: [[Int]: [String]] = [:]

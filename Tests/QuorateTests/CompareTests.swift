@@ -1,8 +1,19 @@
 import Testing
-import TopologyAnalysis
 import TopologyModel
 
+@testable import TopologyAnalysis
+
 @Suite struct CompareTests {
+  @Test func sitesAreSplitBetweenTheCoresByTheirApps() {
+    // Sites 10..13 with 5 apps each: the first two hold half of the 20.
+    let even: [Int: [Int]] = [10: Array(0..<5), 11: Array(5..<10), 12: Array(10..<15), 13: Array(15..<20)]
+    #expect(Comparison.halfByApps([10, 11, 12, 13], even) == 2)
+    // One site with most of the apps: the cut comes after it, the others go to the second core.
+    let skewed: [Int: [Int]] = [0: Array(0..<30), 1: [30], 2: [31]]
+    #expect(Comparison.halfByApps([0, 1, 2], skewed) == 1)
+    #expect(Comparison.halfByApps([1, 2, 0], skewed) == 3)
+  }
+
   @Test func specExampleSites() throws {
     let c = Comparison.compare(try bundled("payments-prod"))
     #expect(c.map(\.site) == ["bj-a", "sh-a"])
