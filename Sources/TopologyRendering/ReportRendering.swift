@@ -58,20 +58,26 @@ public enum ReportRendering {
   /// Appended piece by piece: a site of an estate lists hundreds of apps, and a string per app
   /// and per registry, joined twice, was most of `compare`'s text.
   static func usage(_ c: SiteComparison) -> String {
-    var out = ""
+    let out = TextOutput()
+    usage(c, into: out)
+    return out.finish()
+  }
+
+  /// ``usage(_:)``, written to `out` piece by piece: a site lists hundreds of apps, and
+  /// building the line as a `String` cost more than comparing the site.
+  static func usage(_ c: SiteComparison, into out: TextOutput) {
     for (k, u) in c.usage.enumerated() {
       if k > 0 { out += "; " }
-      out += u.app
+      out.write(u.app)
       out += ": "
       for (i, registry) in u.registries.enumerated() {
         if i > 0 { out += ", then " }
         out += "'"
-        out += registry
+        out.write(registry)
         out += "'"
       }
       if u.registries.count > 1 { out += " (multi-registry)" }
     }
-    return out
   }
 
   /// The recommendation in words.
@@ -169,30 +175,38 @@ public enum ReportRendering {
 
   /// `compare` as text.
   public static func compareText(_ comparisons: [SiteComparison]) -> String {
-    if comparisons.isEmpty { return "No datacenter hosts apps: nothing to compare.\n" }
-    var out = ""
+    let out = TextOutput()
+    compareText(comparisons, into: out)
+    return out.finish()
+  }
+
+  /// `compare` as text, written to `out` as it is made.
+  public static func compareText(_ comparisons: [SiteComparison], into out: TextOutput) {
+    if comparisons.isEmpty {
+      out += "No datacenter hosts apps: nothing to compare.\n"
+      return
+    }
     for c in comparisons {
-      out += "site '\(c.site)' (apps: \(c.apps.joined(separator: ", ")))\n"
-      out += "  as written: \(usage(c))\n"
+      out += "site '\(c.site)' (apps: "
+      for (i, app) in c.apps.enumerated() {
+        if i > 0 { out += ", " }
+        out.write(app)
+      }
+      out += ")\n  as written: "
+      usage(c, into: out)
+      out += "\n"
       let r = rows(c)
       let w0 = r.map { $0.0.unicodeScalars.count }.max() ?? 0
       let w1 = max(6, r.map { $0.1.unicodeScalars.count }.max() ?? 0)
-      out += "  " + "".padding(w0) + "  " + "shared".padding(w1) + "  independent\n"
+      out += "  \("".padding(w0))  \("shared".padding(w1))  independent\n"
       for (label, a, b) in r {
-        out += "  "
-        out += label.padding(w0)
-        out += "  "
-        out += a.padding(w1)
-        out += "  "
-        out += b
-        out += "\n"
+        out += "  \(label.padding(w0))  \(a.padding(w1))  \(b)\n"
       }
       for d in [c.shared, c.independent] {
         if let words = origin(d) { out += "  \(d.kind.rawValue): \(words)\n" }
       }
       out += "  recommendation: \(recommendation(c))\n\n"
     }
-    return out
   }
 
   /// `compare --format json`.
@@ -374,7 +388,7 @@ public enum ReportRendering {
         out += "- **Recommendation**: \(recommendation(c))\n\n"
       }
     } else {
-      out.write(compareText(comparisons))
+      compareText(comparisons, into: out)
     }
 
     heading("Connect strings")

@@ -18,7 +18,7 @@ extension Quorate {
 
     func run() throws {
       try input.run(
-        text: { ReportRendering.compareText(Comparison.compare($0)) },
+        text: { t, out in ReportRendering.compareText(Comparison.compare(t), into: out) },
         json: { ReportRendering.compareJSON(Comparison.compare($0)) })
     }
   }
