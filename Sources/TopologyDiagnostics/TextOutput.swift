@@ -36,6 +36,14 @@ public final class TextOutput {
     flushIfFull()
   }
 
+  /// Appends a literal piece of a line (`", "`, `"'"`): copied from the binary, where
+  /// `out += "..."` would build a ``Line`` (an array) for it first. For the small pieces a
+  /// line is assembled from, that array was most of the cost.
+  public func write(literal text: StaticString) {
+    Self.append(text, to: &buffer)
+    flushIfFull()
+  }
+
   /// Appends text already in UTF-8 (a piece rendered once and written many times).
   public func write(bytes: [UInt8]) {
     buffer.append(contentsOf: bytes)

@@ -190,11 +190,11 @@ public enum ConnectStrings {
     // app was most of what `connect` did after the load.
     var blocks: [Shape: [UInt8]] = [:]
     for app in apps {
-      out.write("app '")
+      out.write(literal: "app '")
       out.write(app.name)
-      out.write("' (")
+      out.write(literal: "' (")
       out.write(t.datacenters[app.datacenter].name)
-      out.write(")\n")
+      out.write(literal: ")\n")
       let shape = Shape(app)
       if let block = blocks[shape] {
         out.write(bytes: block)

@@ -67,16 +67,16 @@ public enum ReportRendering {
   /// building the line as a `String` cost more than comparing the site.
   static func usage(_ c: SiteComparison, into out: TextOutput) {
     for (k, u) in c.usage.enumerated() {
-      if k > 0 { out += "; " }
+      if k > 0 { out.write(literal: "; ") }
       out.write(u.app)
-      out += ": "
+      out.write(literal: ": ")
       for (i, registry) in u.registries.enumerated() {
-        if i > 0 { out += ", then " }
-        out += "'"
+        if i > 0 { out.write(literal: ", then ") }
+        out.write(literal: "'")
         out.write(registry)
-        out += "'"
+        out.write(literal: "'")
       }
-      if u.registries.count > 1 { out += " (multi-registry)" }
+      if u.registries.count > 1 { out.write(literal: " (multi-registry)") }
     }
   }
 
@@ -189,7 +189,7 @@ public enum ReportRendering {
     for c in comparisons {
       out += "site '\(c.site)' (apps: "
       for (i, app) in c.apps.enumerated() {
-        if i > 0 { out += ", " }
+        if i > 0 { out.write(literal: ", ") }
         out.write(app)
       }
       out += ")\n  as written: "
