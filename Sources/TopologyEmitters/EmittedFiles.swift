@@ -50,11 +50,11 @@ public struct EmittedFiles: Sequence, Sendable {
       }
     }
 
-    /// The first lines, which name the app.
-    func header(_ app: App, _ t: ValidatedTopology) -> String {
+    /// The whole file: the first lines, which name the app, then `body`.
+    func text(_ app: App, _ t: ValidatedTopology, body: String) -> String {
       switch self {
-      case .connectStrings, .properties, .springBoot: AppConfig.header(app, t, comment: "#")
-      case .xml: AppConfig.xmlHeader(app, t)
+      case .connectStrings, .properties, .springBoot: AppConfig.header(app, t, comment: "#", then: body)
+      case .xml: AppConfig.xmlHeader(app, t, then: body)
       }
     }
 
@@ -237,11 +237,7 @@ public struct EmittedFiles: Sequence, Sendable {
           shared = AppFile.inPathOrder.map { $0.body(app, all) }
           bodies[shape] = shared
         }
-        contents = zip(AppFile.inPathOrder, shared).map { file, body in
-          var text = file.header(app, t)
-          text += body
-          return text
-        }
+        contents = zip(AppFile.inPathOrder, shared).map { $0.text(app, t, body: $1) }
       case .server(let ei, let mi):
         let e = t.ensembles[ei]
         let m = e.members[mi]
@@ -259,3 +255,4 @@ public struct EmittedFiles: Sequence, Sendable {
     }
   }
 }
+
