@@ -210,7 +210,9 @@ public enum ConnectStrings {
     }
   }
 
-  /// What an app's registry lines in `connect`'s text depend on.
+  /// What an app's registry lines depend on, in `connect`'s text and in the files `emit` writes
+  /// for it (all of them but the lines that name the app): its addresses, and what decides how
+  /// its Dubbo reads them.
   struct Shape: Hashable {
     let registries: [Int]
     let datacenter: Int

@@ -242,8 +242,8 @@ public struct EmittedFiles: Sequence, Sendable {
         let app = t.apps[a]
         let shape = ConnectStrings.Shape(app)
         let shared: [String]
-        if let known = bodies[shape] {
-          shared = known
+        if let cached = bodies[shape] {
+          shared = cached
         } else {
           let all = ConnectStrings.addresses(app: app, in: t, known: &known)
           shared = AppFile.inPathOrder.map { $0.body(app, all) }
