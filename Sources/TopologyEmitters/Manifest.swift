@@ -118,11 +118,19 @@ public struct Manifest: Sendable {
   /// The listed path at a position.
   public func path(_ position: Int) -> String { paths[position] }
 
-  /// The position of `path` among the listed paths, if it is listed.
-  func find(_ path: String) -> Int? {
+  /// The position of `path` among the listed paths, if it is listed. `expected` is where it
+  /// probably is, looked at first: files come in path order, as the manifest lists them, so
+  /// the next file is nearly always the next path (a search of 210,000 paths for each file cost
+  /// 0.15 G instructions of `emit --check` on L).
+  func find(_ path: String, expected: Int? = nil) -> Int? {
     var path = path
     return path.withUTF8 { key in
       paths.bytes.withUnsafeBufferPointer { all in
+        if let expected, expected >= 0, expected < paths.count,
+          PathList.compare(UnsafeBufferPointer(rebasing: all[paths.range(expected)]), key) == 0
+        {
+          return expected
+        }
         var (low, high) = (0, paths.count)
         while low < high {
           let mid = (low + high) / 2

@@ -142,13 +142,17 @@ public struct OutputPlan: Sendable {
     plan.rejectedManifestEntries = known.rejected
     var produced = [Bool](repeating: false, count: known.count)
     func given(_ path: String, _ listed: Int?) -> UInt64? { listed.flatMap { digestNow(path, $0) } }
+    var next = 0  // where the next file is probably listed
     for f in files {
       let file = Int32(plan.paths.count)
       plan.paths.append(f.path)
       let digest = EmitPlan.digest(f.contents)
       plan.finalDigests.append(digest)
-      let listed = known.find(f.path)
-      if let listed { produced[listed] = true }
+      let listed = known.find(f.path, expected: next)
+      if let listed {
+        produced[listed] = true
+        next = listed + 1
+      }
       if let old = given(f.path, listed) {
         plan.given += 1
         if old == digest {

@@ -34,6 +34,18 @@ import Testing
     #expect(m.rejected.isEmpty)
   }
 
+  @Test func aPathIsFoundWhereverTheHintPoints() {
+    // Sorted, the paths are apps/x/dubbo.properties (0), index.md (1), servers/e/m/zoo.cfg (2).
+    let m = parse(
+      "\(Self.b)  servers/e/m/zoo.cfg\n\(Self.a)  apps/x/dubbo.properties\n\(Self.a)  index.md\n")
+    #expect(m.find("index.md", expected: 1) == 1)  // the hint is right
+    #expect(m.find("index.md", expected: 2) == 1)  // wrong: the search finds it
+    #expect(m.find("index.md", expected: 0) == 1)
+    #expect(m.find("servers/e/m/zoo.cfg", expected: 3) == 2)  // past the end
+    #expect(m.find("servers/e/m/zoo.cfg", expected: -1) == 2)
+    #expect(m.find("apps/y", expected: 0) == nil)  // not listed, whatever the hint
+  }
+
   @Test func aJournalListsAPathTwiceAndKeepsBothDigestsInLineOrder() {
     // A journal: every final digest, then the old digest of each file about to be replaced.
     let m = parse("\(Self.b)  a/f\n\(Self.a)  b/g\n\(Self.a)  a/f\n\(Self.b)  a/f\n")
