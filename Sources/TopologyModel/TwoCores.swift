@@ -6,6 +6,10 @@ import Dispatch
 public enum TwoCores {
   /// Runs `here` on this thread and `there` on another, and returns both results once both
   /// are done.
+  ///
+  /// `there` runs on the default global queue, and this thread waits for it: neither closure
+  /// may call `run` again, nor wait for other work on that queue (on a machine whose pool is as
+  /// wide as its two cores, threads all waiting for queued work would wait for a long time).
   public static func run<A, B: Sendable>(
     _ here: () -> A, alongside there: @escaping @Sendable () -> B
   ) -> (A, B) {
