@@ -58,6 +58,11 @@ public struct EmittedFiles: Sequence, Sendable {
       }
     }
 
+    /// The whole file for an app whose addresses are `all`.
+    func render(_ app: App, _ t: ValidatedTopology, _ all: [RegistryAddress]) -> String {
+      text(app, t, body: body(app, all))
+    }
+
     /// The rest, the same for every app of one shape (``ConnectStrings/Shape``).
     func body(_ app: App, _ all: [RegistryAddress]) -> String {
       switch self {
@@ -140,7 +145,7 @@ public struct EmittedFiles: Sequence, Sendable {
 
   /// The index's line for every file of a folder, in path order, without rendering it: an
   /// estate's index has 210,000 lines, written piece by piece into `sink`.
-  func appendIndexLines(_ group: Group, to sink: inout some IndexSink) {
+  func appendIndexLines(_ group: Group, to sink: inout some PieceSink) {
     let t = topology
     switch group {
     case .index:
@@ -182,7 +187,7 @@ public struct EmittedFiles: Sequence, Sendable {
   /// pieces to a growing string went through the string's general append for each (0.7 G
   /// instructions on L, callgrind).
   func index() -> String {
-    func write(_ sink: inout some IndexSink) {
+    func write(_ sink: inout some PieceSink) {
       sink.put("# Files written by quorate for topology '")
       sink.put(topology.name)
       sink.put("'\n\n")
@@ -194,10 +199,10 @@ public struct EmittedFiles: Sequence, Sendable {
       sink.put("| file | what it is |\n|---|---|\n")
       for group in groups { appendIndexLines(group, to: &sink) }
     }
-    var counter = IndexLength()
+    var counter = PieceLength()
     write(&counter)
     return String(unsafeUninitializedCapacity: counter.bytes) { buffer in
-      var writer = IndexWriter(buffer: buffer)
+      var writer = PieceWriter(buffer: buffer)
       write(&writer)
       return writer.at
     }
@@ -268,19 +273,22 @@ public struct EmittedFiles: Sequence, Sendable {
   }
 }
 
-/// Where ``EmittedFiles/index()`` puts its pieces: first to count them, then to copy them.
-protocol IndexSink {
+/// Where text made of pieces goes, twice: first to count the pieces' bytes, then to copy them
+/// into a string of exactly that length (``EmittedFiles/index()``,
+/// ``AppConfig/concatenation(_:)``). Appending the pieces to a growing string instead went
+/// through the string's general append for each.
+protocol PieceSink {
   mutating func put(_ text: String)
 }
 
 /// Counts the bytes of the pieces.
-struct IndexLength: IndexSink {
+struct PieceLength: PieceSink {
   var bytes = 0
   mutating func put(_ text: String) { bytes += text.utf8.count }
 }
 
-/// Copies the pieces into storage counted by ``IndexLength``; never past its end.
-struct IndexWriter: IndexSink {
+/// Copies the pieces into storage counted by ``PieceLength``; never past its end.
+struct PieceWriter: PieceSink {
   let buffer: UnsafeMutableBufferPointer<UInt8>
   var at = 0
 

@@ -54,9 +54,6 @@ public enum ReportRendering {
 
   /// How the site's apps use their registries: "order-service: 'global'; payment-gateway:
   /// 'sh-local', then 'global' (multi-registry)".
-  ///
-  /// Appended piece by piece: a site of an estate lists hundreds of apps, and a string per app
-  /// and per registry, joined twice, was most of `compare`'s text.
   static func usage(_ c: SiteComparison) -> String {
     let out = TextOutput()
     usage(c, into: out)
