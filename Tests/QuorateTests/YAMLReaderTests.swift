@@ -1,6 +1,7 @@
 import Testing
-import TopologyDiagnostics
 import TopologyYAML
+
+@testable import TopologyDiagnostics
 
 @Suite struct SourceFileTests {
   @Test func lineTableAgreesWithLibyamlBreaks() {
@@ -37,6 +38,63 @@ import TopologyYAML
       }
       #expect(f.location(line: 1, column: 99).offset == f.lineEnds[0])
     }
+  }
+
+  /// The line table skips printable ASCII eight bytes at a time: every kind of break, a tab
+  /// and a multi-byte character, at every offset against those eight-byte steps, give the
+  /// lines a character-by-character reading gives.
+  @Test func lineTableHoldsAtEveryAlignment() {
+    let breaks = ["\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\t", "é", "\u{7F}", "\u{1F}"]
+    for piece in breaks {
+      for at in 0..<20 {
+        let text = String(repeating: "k", count: at) + piece + String(repeating: "v", count: 23 - at) + "\n"
+        let f = SourceFile(path: "x", text: text)
+        // Lines by Unicode scalars, as libyaml breaks them: LF, CR, CRLF, NEL, LS, PS.
+        var starts = [0]
+        var ends: [Int] = []
+        var offset = 0
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+          let width = String(scalar).utf8.count
+          if scalar == "\n" && previousCR {
+            starts[starts.count - 1] += 1
+          } else if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) {
+            ends.append(offset)
+            starts.append(offset + width)
+          }
+          previousCR = scalar == "\r"
+          offset += width
+        }
+        ends.append(offset)
+        #expect(Array(f.lineStarts) == starts, "\(piece.debugDescription) at \(at)")
+        #expect(Array(f.lineEnds) == ends, "\(piece.debugDescription) at \(at)")
+        #expect(f.isASCII == text.utf8.allSatisfy { $0 < 0x80 }, "\(piece.debugDescription) at \(at)")
+      }
+    }
+  }
+
+  /// Eight bytes are skipped together exactly when each is printable ASCII (0x20 to 0x7F),
+  /// and otherwise the first one that is not is found: every byte value at every place among
+  /// seven printable ones, and runs of bytes below 0x20 (whose borrows flag their neighbours).
+  @Test func eightBytesAreSkippedOnlyWhenEachIsPrintable() {
+    func firstFlagged(_ bytes: [UInt8]) -> Int? {
+      let word = UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+      let flagged = SourceFile.notPrintableASCII(word)
+      return flagged == 0 ? nil : flagged.trailingZeroBitCount / 8
+    }
+    for place in 0..<8 {
+      for value in 0...255 {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+        bytes[place] = UInt8(value)
+        let printable = value >= 0x20 && value < 0x80
+        #expect(firstFlagged(bytes) == (printable ? nil : place), "\(value) at \(place)")
+      }
+    }
+    let runs: [[UInt8]] = [
+      [0x1F, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20], [0x20, 0x7F, 0x0A, 0x00, 0x20, 0xFF, 0x20, 0x0D],
+      [0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x00], [0x7F, 0x7F, 0x7F, 0x80, 0x00, 0x00, 0x00, 0x00],
+    ]
+    #expect(runs.map(firstFlagged) == [0, 2, 7, 3])
   }
 
   @Test func byteOrderMarkIsDropped() {
