@@ -2,19 +2,21 @@
 public enum Scalars {
   /// Whether `text` is a valid name: `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`.
   public static func isName(_ text: String) -> Bool {
-    // One pass over the bytes, with no copy: every name of the file comes through here.
-    var count = 0
-    for b in text.utf8 {
-      if count == 0 {
-        guard isAlnum(b) else { return false }
-      } else {
-        guard isAlnum(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-"),
-          count < 63
-        else { return false }
-      }
-      count += 1
+    // Over the bytes in place, with no copy: every name of the file comes through here, and
+    // stepping through a short string's `utf8` view took about 25 instructions a byte.
+    text.utf8.withContiguousStorageIfAvailable(isName(bytes:))
+      ?? Array(text.utf8).withUnsafeBufferPointer(isName(bytes:))
+  }
+
+  /// Whether these bytes are a name: one to 63 ASCII letters, digits, `.`, `_` and `-`, the
+  /// first a letter or a digit.
+  static func isName(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = bytes.first, bytes.count <= 63, isAlnum(first) else { return false }
+    for b in bytes.dropFirst()
+    where !(isAlnum(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) {
+      return false
     }
-    return count > 0
+    return true
   }
 
   static func isAlnum(_ b: UInt8) -> Bool {
