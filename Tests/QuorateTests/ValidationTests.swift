@@ -48,6 +48,32 @@ import TopologyYAML
       #expect(same)
     }
   }
+
+  /// The context looks up an estate's app names in two halves, one per core: each app's
+  /// datacenter and registries (declared or not) come out as one pass finds them.
+  @Test func appNamesLookedUpInHalvesAreTheOnesOnePassFinds() throws {
+    var text = baseTopology + "ensembles:\n  e:\n    voters: [a1, b1, c1]\n  f:\n    voters: [a2, b2, c2]\napps:\n"
+    // Eleven apps: the second half starts at app5, part-way through the pattern of four.
+    for i in 0..<11 {
+      let registries = ["registry: e", "registries: [f, e]", "registries: [missing, f]", "registries: []"][i % 4]
+      text += "  app\(i):\n    datacenter: \(i % 3 == 2 ? "nowhere" : "dc\(i % 2 + 1)")\n    \(registries)\n"
+    }
+    let (topology, _) = TopologyLoader.decode(
+      SourceFile(path: "t.yaml", text: text), limits: .default, counts: .default)
+    let decoded = try #require(topology)
+    let onePass = ValidationContext(decoded, halvesFrom: .max)
+    #expect(onePass.registries(ofApp: 1).map { $0 } == [1, 0])
+    #expect(onePass.registries(ofApp: 2).map { $0 } == [nil, 1])
+    #expect(onePass.appDatacenters[2] == nil)
+    for _ in 0..<10 {
+      let halves = ValidationContext(decoded, halvesFrom: 2)
+      #expect(Array(halves.appDatacenters) == Array(onePass.appDatacenters))
+      for i in decoded.apps.indices {
+        #expect(Array(halves.registries(ofApp: i)) == Array(onePass.registries(ofApp: i)), "app\(i)")
+      }
+      #expect(halves.machinePlaces == onePass.machinePlaces)
+    }
+  }
 }
 
 /// Each decoder and validator rule: the code, at the exact place (markers), and the clean case.
