@@ -95,7 +95,7 @@ asan:
 tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
-	  --filter "ConcurrentValidationTests|PipelinedReadTests|ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests|emitIsIdempotentAndCheckFindsDrift|theStatCacheNeverHidesAnEdit|moreFoldersThanOpenDescriptorsAllowed"
+	  --filter "ConcurrentValidationTests|lintingInHalvesGivesTheWarningsOnePassGives|PipelinedReadTests|ProbeConcurrencyTests|ProbeJudgementTests|ConsistencyTests|MatrixTests|emitIsIdempotentAndCheckFindsDrift|theStatCacheNeverHidesAnEdit|moreFoldersThanOpenDescriptorsAllowed"
 
 # House style (.swift-format): the toolchain's swift format, no extra dependency.
 lint:

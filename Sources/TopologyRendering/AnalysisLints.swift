@@ -5,14 +5,30 @@ public import TopologyModel
 /// Warnings that need the analysis (the `A4xx` codes), reported by `check` with the rest.
 public enum AnalysisLints {
   /// Every analysis warning for a validated topology.
-  public static func diagnostics(for t: ValidatedTopology) -> [Diagnostic] {
+  ///
+  /// From `halvesFrom` apps up, each half of the apps is linted on its own core (the lint is
+  /// about 60 M instructions on an estate of 50,000 apps, after everything else `check` does),
+  /// and the halves' warnings are joined in app order: the same list as one pass gives.
+  public static func diagnostics(for t: ValidatedTopology, halvesFrom: Int = 4096) -> [Diagnostic] {
+    let n = t.apps.count
+    guard n >= max(halvesFrom, 2) else { return diagnostics(for: t, apps: 0..<n) }
+    let (first, second) = TwoCores.run {
+      diagnostics(for: t, apps: 0..<n / 2)
+    } alongside: {
+      diagnostics(for: t, apps: n / 2..<n)
+    }
+    return first + second
+  }
+
+  /// The warnings of the apps at `positions` in `t.apps`, in their order.
+  static func diagnostics(for t: ValidatedTopology, apps positions: Range<Int>) -> [Diagnostic] {
     var out: [Diagnostic] = []
     // Built only when some fail-over is at risk: most topologies have none.
     var evaluator: ScenarioEvaluator?
     // What the lint finds depends on the ensemble, the app's datacenter, its connect mode and
     // the session it asks; thousands of apps share a few hundred of these.
     var findings: [FindingKey: Finding?] = [:]
-    for app in t.apps {
+    for app in t.apps[positions] {
       for ei in app.registries {
         let key = FindingKey(
           ensemble: ei, datacenter: app.datacenter, connect: app.connect, requestedMs: app.requestedSessionTimeoutMs)

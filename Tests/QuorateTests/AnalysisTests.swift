@@ -317,6 +317,28 @@ func scenario(_ t: ValidatedTopology, fail: [String] = [], isolate: [String] = [
     // is inside T - R; what-if still shows its 1% risk behind a follower (see below).
     #expect(AnalysisLints.diagnostics(for: try bundled("payments-prod")).isEmpty)
   }
+
+  /// An estate's apps are linted in two halves, one per core: the warnings are the ones one
+  /// pass gives, in app order, whichever half each app falls in.
+  @Test func lintingInHalvesGivesTheWarningsOnePassGives() throws {
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("topologies/two-dc-3-2.yaml"), encoding: .utf8)
+    // Ten copies of each app: the west ones draw A401, the east ones none.
+    var apps = "apps:\n"
+    for i in 0..<10 {
+      apps += "  user-service-\(i):\n    datacenter: idc-east\n    registry: registry\n    sessionTimeout: 40s\n"
+      apps += "  user-service-west-\(i):\n    datacenter: idc-west\n    registry: registry\n    sessionTimeout: 40s\n"
+    }
+    let estate = String(text[..<text.range(of: "apps:\n")!.lowerBound]) + apps
+    let t = try #require(load(estate).topology)
+    let onePass = AnalysisLints.diagnostics(for: t, halvesFrom: .max)
+    #expect(onePass.count == 10)
+    #expect(onePass.map(\.range.start.line) == onePass.map(\.range.start.line).sorted())
+    for _ in 0..<10 {
+      let halves = AnalysisLints.diagnostics(for: t, halvesFrom: 2)
+      #expect(halves == onePass)
+    }
+  }
 }
 
 @Suite struct LargeEstateTests {
