@@ -71,13 +71,20 @@ public enum FuzzTarget: String, Sendable {
     let (root, read) = YAMLReader.read(source)
     var apps = StreamedApps(file: source.path, bytes: source.bytes.count)
     let (streamedRoot, streamedRead) = YAMLReader.read(source, streaming: "apps") { apps.decode($0) }
-    guard let root, let streamedRoot else {
-      return (root == nil) == (streamedRoot == nil) && lines(read) == lines(streamedRead)
+    // And most entries read straight from the parser's events, as `TopologyLoader` reads them.
+    var direct = StreamedApps(file: source.path, bytes: source.bytes.count)
+    let (directRoot, directRead) = YAMLReader.read(source, streaming: "apps", entries: &direct)
+    guard let root, let streamedRoot, let directRoot else {
+      return (root == nil) == (streamedRoot == nil) && (root == nil) == (directRoot == nil)
+        && lines(read) == lines(streamedRead) && lines(read) == lines(directRead)
     }
     let (t, decoded) = TopologyDecoder.decode(root, file: source.path)
     let (s, streamedDecoded) = TopologyDecoder.decode(streamedRoot, file: source.path, streamedApps: apps)
+    let (d, directDecoded) = TopologyDecoder.decode(directRoot, file: source.path, streamedApps: direct)
     return "\(t.apps)" == "\(s.apps)" && t.undecodable == s.undecodable
       && lines(read + decoded) == lines(streamedRead + streamedDecoded)
+      && "\(t.apps)" == "\(d.apps)" && t.undecodable == d.undecodable
+      && lines(read + decoded) == lines(directRead + directDecoded)
   }
 
   /// Lines `f VALUE` (--fail), `i VALUE` (--isolate), `p VALUE` (--partition).

@@ -1,6 +1,10 @@
 public import TopologyDiagnostics
 public import TopologyYAML
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Turns a YAML tree into an unvalidated ``Topology``, reporting every shape problem (`S1xx`).
 ///
 /// Plain scalars are typed by what the format expects at each place, never by YAML 1.1's
@@ -730,6 +734,54 @@ public struct StreamedApps {
     apps.reserveCapacity(min(bytes / 32, limits.maxApps) + 1)
   }
 
+  /// The app being read straight from events (``StreamedEntries``), what comes next in it,
+  /// and which of its keys were seen (bits by position in ``FormatKeys/app``).
+  var reading: AppSpec?
+  var expected = Expected.appMapping
+  var seenKeys: UInt8 = 0
+  var listed: [Located<String>] = []
+  var listStart = SourceLocation.start
+
+  /// What the app read straight from events expects next.
+  enum Expected {
+    case appMapping
+    case key
+    case value(AppKey)
+    case registriesList
+    case registriesItem
+  }
+
+  /// The keys of an app taken straight from events: those whose values are a name, a
+  /// duration, a choice or a list of names. `chroot` and `dubbo` (rare) are decoded from the
+  /// document.
+  enum AppKey: Int {
+    case datacenter = 0
+    case registry = 1
+    case registries = 2
+    case sessionTimeout = 3
+    case connect = 4
+
+    /// The key these bytes spell, if one of these: told apart by length and first byte, then
+    /// compared (a search through the spellings was most of what reading an app cost).
+    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+      guard let first = bytes.first else { return nil }
+      let key: AppKey
+      let spelling: StaticString
+      switch (bytes.count, first) {
+      case (10, UInt8(ascii: "d")): (key, spelling) = (.datacenter, "datacenter")
+      case (8, UInt8(ascii: "r")): (key, spelling) = (.registry, "registry")
+      case (10, UInt8(ascii: "r")): (key, spelling) = (.registries, "registries")
+      case (14, UInt8(ascii: "s")): (key, spelling) = (.sessionTimeout, "sessionTimeout")
+      case (7, UInt8(ascii: "c")): (key, spelling) = (.connect, "connect")
+      default: return nil
+      }
+      guard memcmp(bytes.baseAddress!, spelling.utf8Start, bytes.count) == 0 else { return nil }
+      self = key
+    }
+
+    var bit: UInt8 { 1 << UInt8(rawValue) }
+  }
+
   /// Decodes one entry of `apps`.
   public mutating func decode(_ pair: YAMLPair) {
     guard let n = decoder.entryName(pair, after: last, path: "apps", what: "app") else { return }
@@ -739,5 +791,96 @@ public struct StreamedApps {
       return
     }
     if let a = decoder.app(n, pair.value) { apps.append(a) }
+  }
+}
+
+/// An app read straight from the parser's events: only what decodes without a problem (every
+/// key one of ``StreamedApps/AppKey``, once; names that are names, a duration above zero, a
+/// known `connect`, `registries` a list of names, `datacenter` given). Anything else is
+/// declined and decoded from the document, where its problems are reported: what is taken
+/// here is exactly what ``TopologyDecoder/app(_:_:)`` makes of the same entry.
+extension StreamedApps: StreamedEntries {
+  public mutating func begin(key: String, range: SourceRange) -> Bool {
+    // As `decode(_:)`: a name, not a key of an app written one level too far left, and within
+    // the limit (past it, the document's path reports it).
+    let length = key.utf8.count
+    guard Scalars.isName(key), !FormatKeys.app.contains(where: { $0.utf8.count == length && $0 == key }),
+      named < decoder.limits.maxApps
+    else {
+      return false
+    }
+    reading = AppSpec(name: Located(key, range))
+    (expected, seenKeys) = (.appMapping, 0)
+    return true
+  }
+
+  public mutating func next(_ event: StreamedEvent) -> Bool {
+    switch (expected, event) {
+    case (.appMapping, .mappingStart):
+      expected = .key
+      return true
+    case (.key, .scalar(let bytes, _, _)):
+      guard let key = AppKey(bytes), seenKeys & key.bit == 0 else { return false }
+      seenKeys |= key.bit
+      expected = key == .registries ? .registriesList : .value(key)
+      return true
+    case (.key, .end):
+      // `datacenter` is required.
+      return seenKeys & AppKey.datacenter.bit != 0
+    case (.value(let key), .scalar(let bytes, let plain, let range)):
+      guard !(plain && YAMLDocument.isNull(bytes)), reading != nil else { return false }
+      expected = .key
+      return take(key, bytes, range)
+    case (.registriesList, .sequenceStart(let range)):
+      (listed, listStart, expected) = ([], range.start, .registriesItem)
+      return true
+    case (.registriesItem, .scalar(let bytes, let plain, let range)):
+      guard !(plain && YAMLDocument.isNull(bytes)), let name = Self.name(bytes) else { return false }
+      listed.append(Located(name, range))
+      return true
+    case (.registriesItem, .end(let end)):
+      reading?.registriesRange = SourceRange(start: listStart, end: end)
+      reading?.registries = listed
+      expected = .key
+      return true
+    default:
+      return false
+    }
+  }
+
+  public mutating func finish() {
+    var app: AppSpec?
+    swap(&app, &reading)
+    guard let app else { return }
+    (named, last) = (named + 1, app.name)
+    apps.append(app)
+  }
+
+  /// Takes the scalar value of `key`; false when it would draw a problem.
+  mutating func take(_ key: AppKey, _ bytes: UnsafeBufferPointer<UInt8>, _ range: SourceRange) -> Bool {
+    switch key {
+    case .datacenter, .registry:
+      guard let name = Self.name(bytes) else { return false }
+      if key == .datacenter {
+        reading?.datacenter = Located(name, range)
+      } else {
+        reading?.registry = Located(name, range)
+      }
+    case .sessionTimeout:
+      guard case .success(let d) = Scalars.parseDuration(String(decoding: bytes, as: UTF8.self)), d.microseconds != 0
+      else { return false }
+      reading?.sessionTimeout = Located(d, range)
+    case .connect:
+      guard let mode = ConnectMode(rawValue: String(decoding: bytes, as: UTF8.self)) else { return false }
+      reading?.connect = Located(mode, range)
+    case .registries:
+      return false
+    }
+    return true
+  }
+
+  /// The text of a name, or nil when it is not one.
+  static func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    Scalars.isName(bytes: bytes) ? String(decoding: bytes, as: UTF8.self) : nil
   }
 }

@@ -231,9 +231,10 @@ public enum TopologyLoader {
   static func decode(
     _ source: SourceFile, limits: YAMLLimits, counts: TopologyLimits
   ) -> (Topology?, [Diagnostic]) {
-    // The apps, most of an estate, are decoded as they are read: the document never holds them.
+    // The apps, most of an estate, are decoded as they are read, most of them straight from
+    // the parser's events: the document never holds them.
     var apps = StreamedApps(file: source.path, limits: counts, bytes: source.bytes.count)
-    let (root, yamlDiagnostics) = YAMLReader.read(source, limits: limits, streaming: "apps") { apps.decode($0) }
+    let (root, yamlDiagnostics) = YAMLReader.read(source, limits: limits, streaming: "apps", entries: &apps)
     guard let root else { return (nil, yamlDiagnostics) }
     let (topology, decodeDiagnostics) = TopologyDecoder.decode(
       root, file: source.path, limits: counts, streamedApps: apps)

@@ -78,7 +78,7 @@ public final class YAMLDocument: Sendable {
   }
 
   /// Whether a plain scalar's bytes are one YAML reads as null.
-  static func isNull(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+  public static func isNull(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
     if text.isEmpty { return true }
     if text.count == 1 { return text[0] == UInt8(ascii: "~") }
     guard text.count == 4 else { return false }

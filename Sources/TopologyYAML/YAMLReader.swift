@@ -28,6 +28,67 @@ public struct YAMLLimits: Sendable {
   }
 }
 
+/// One event of a streamed entry's value, as ``StreamedEntries/next(_:)`` is given it. Only
+/// events with no tag and no anchor come this way (an entry with one is built as a document).
+public enum StreamedEvent {
+  /// A scalar: its bytes (valid during the call), whether it is plain, and where it is.
+  case scalar(UnsafeBufferPointer<UInt8>, plain: Bool, range: SourceRange)
+  /// A sequence starts; the range is its start event's.
+  case sequenceStart(SourceRange)
+  /// A mapping starts; the range is its start event's.
+  case mappingStart(SourceRange)
+  /// The innermost open collection ends here.
+  case end(SourceLocation)
+}
+
+/// Takes the entries of a streamed mapping (``YAMLReader/read(_:limits:streaming:entries:)``).
+///
+/// Each entry whose key is a plain scalar is first offered straight from the parser's events
+/// (``begin(key:range:)``, ``next(_:)``, ``finish()``): an entry of the usual shape is then
+/// decoded without being built as a document at all. Whenever an event is not one the reader
+/// can take that way (a tag, an anchor, an alias), or ``begin(key:range:)`` or ``next(_:)``
+/// declines it, the entry's events so far are built as a document after all and the entry is
+/// handed to ``decode(_:)`` when it ends, as every entry was before. A decoder declines
+/// whatever it would report a problem for, so that problems are always found in the document.
+public protocol StreamedEntries {
+  /// An entry as the document would hold it.
+  mutating func decode(_ pair: YAMLPair)
+  /// An entry with this key starts (a plain scalar that is not null and not `<<`, seen for
+  /// the first time in the mapping). Returns false to have it built and handed to `decode`.
+  mutating func begin(key: String, range: SourceRange) -> Bool
+  /// The next event of the entry's value. Returns false to decline the entry.
+  mutating func next(_ event: StreamedEvent) -> Bool
+  /// The entry's value ended, every event of it taken: keep what was decoded.
+  mutating func finish()
+}
+
+/// Where the reader sends a streamed mapping's entries: ``StreamedEntries``' four calls on
+/// one value, as closures, so that the reader itself is not generic (a generic reader was
+/// not specialised across modules, and looked up type metadata for every event). A class, so
+/// that holding it is one reference, not four closures each retained.
+final class EntrySink {
+  let decode: (YAMLPair) -> Void
+  let begin: (String, SourceRange) -> Bool
+  let next: (StreamedEvent) -> Bool
+  let finish: () -> Void
+
+  /// Each entry built as a document and handed to `consume`.
+  init(consume: @escaping (YAMLPair) -> Void) {
+    decode = consume
+    begin = { _, _ in false }
+    next = { _ in false }
+    finish = {}
+  }
+
+  /// The calls of `entries`, which must outlive the sink.
+  init<Entries: StreamedEntries>(_ entries: UnsafeMutablePointer<Entries>) {
+    decode = { entries.pointee.decode($0) }
+    begin = { entries.pointee.begin(key: $0, range: $1) }
+    next = { entries.pointee.next($0) }
+    finish = { entries.pointee.finish() }
+  }
+}
+
 /// Reads one YAML document with libyaml's event API into a ``YAMLNode`` tree.
 ///
 /// One pass over the events, with an explicit stack instead of recursion, so depth is bounded
@@ -50,7 +111,7 @@ public enum YAMLReader {
     _ file: SourceFile, limits: YAMLLimits, pipelined: Bool?
   ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
     if let refused = refusal(file, limits) { return (nil, [refused]) }
-    var builder = Builder(file: file, limits: limits, streamKey: nil, consume: nil)
+    var builder = Builder(file: file, limits: limits, streamKey: nil, entries: nil)
     builder.run(pipelined: pipelined ?? (file.bytes.count >= pipelineBytes))
     return builder.result
   }
@@ -102,7 +163,29 @@ public enum YAMLReader {
   ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
     if let refused = refusal(file, limits) { return (nil, [refused]) }
     return withoutActuallyEscaping(consume) { consume in
-      var builder = Builder(file: file, limits: limits, streamKey: streamKey, consume: consume)
+      var builder = Builder(file: file, limits: limits, streamKey: streamKey, entries: EntrySink(consume: consume))
+      builder.run(pipelined: pipelined ?? (file.bytes.count >= pipelineBytes))
+      return builder.result
+    }
+  }
+
+  /// Reads as ``read(_:limits:streaming:consume:)`` does, with the entries given to `entries`:
+  /// straight from the parser's events where it takes them, as a document otherwise
+  /// (``StreamedEntries``). Use what it gathered only when a root is returned.
+  public static func read<Entries: StreamedEntries>(
+    _ file: SourceFile, limits: YAMLLimits = .default, streaming streamKey: String, entries: inout Entries
+  ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    read(file, limits: limits, streaming: streamKey, pipelined: nil, entries: &entries)
+  }
+
+  /// Reads as ``read(_:limits:streaming:entries:)`` does, parsing on a second thread when
+  /// `pipelined` says so (``read(_:limits:pipelined:)``).
+  static func read<Entries: StreamedEntries>(
+    _ file: SourceFile, limits: YAMLLimits, streaming streamKey: String, pipelined: Bool?, entries: inout Entries
+  ) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+    if let refused = refusal(file, limits) { return (nil, [refused]) }
+    return withUnsafeMutablePointer(to: &entries) { entries in
+      var builder = Builder(file: file, limits: limits, streamKey: streamKey, entries: EntrySink(entries))
       builder.run(pipelined: pipelined ?? (file.bytes.count >= pipelineBytes))
       return builder.result
     }
@@ -147,6 +230,15 @@ private struct MarkConverter {
   }
 }
 
+/// The tags a topology may use: the core schema's, spelled out, and `!`.
+private enum Tags {
+  static let allowed: Set<String> = [
+    "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
+  ]
+}
+
 private struct Builder {
   let file: SourceFile
   let limits: YAMLLimits
@@ -169,10 +261,27 @@ private struct Builder {
   /// How many anchors were defined so far.
   var anchorsDefined = 0
 
-  /// Streaming (``YAMLReader/read(_:limits:streaming:consume:)``): the root key whose
-  /// mapping's entries go to `consume` as they end.
+  /// Streaming (``YAMLReader/read(_:limits:streaming:entries:)``): the root key whose
+  /// mapping's entries go to `entries`.
   let streamKey: String?
-  let consume: ((YAMLPair) -> Void)?
+  let entries: EntrySink?
+  /// The streamed entry being read straight into `entries`, if any: its key, the events
+  /// taken so far (built into the document if it is declined after all), how many of its
+  /// value's collections are open, and how many nodes it counted.
+  var direct: (key: String, range: SourceRange)?
+  var directEvents: [DirectEvent] = []
+  var directDepth = 0
+  var directNodes = 0
+
+  /// An event taken straight into `entries`, kept until its entry ends.
+  enum DirectEvent {
+    /// A scalar: its bytes in the file (a plain scalar written on one line is its source),
+    /// or its text.
+    case source(Range<Int>, plain: Bool, range: SourceRange)
+    case text(String, plain: Bool, range: SourceRange)
+    case start(isMapping: Bool, at: SourceLocation)
+    case end(SourceLocation)
+  }
   var streamStarted = false
   /// The streamed mapping's keys so far, each with its place in `streamRanges` (where it was
   /// written, said when a repeat is dropped).
@@ -200,17 +309,11 @@ private struct Builder {
     var streaming = false
   }
 
-  static let allowedTags: Set<String> = [
-    "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
-  ]
-
-  init(file: SourceFile, limits: YAMLLimits, streamKey: String?, consume: ((YAMLPair) -> Void)?) {
+  init(file: SourceFile, limits: YAMLLimits, streamKey: String?, entries: EntrySink?) {
     self.file = file
     self.limits = limits
     self.streamKey = streamKey
-    self.consume = consume
+    self.entries = entries
     self.marks = MarkConverter(file: file)
     // Reserved from the file's size, so that the arrays of a large file do not grow by
     // copying (each copy touched a new buffer and held two at once). A topology written in
@@ -349,6 +452,7 @@ private struct Builder {
   /// Handles one event; returns false to stop reading.
   mutating func handle(_ event: inout yaml_event_t) -> Bool {
     let start = marks.location(event.start_mark)
+    if direct != nil { return handleDirect(&event, start) }
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       documents += 1
@@ -363,6 +467,12 @@ private struct Builder {
       let s = event.data.scalar
       let end = marks.location(event.end_mark)
       let range = SourceRange(start: start, end: end)
+      let text = UnsafeBufferPointer(start: s.value, count: s.value == nil ? 0 : Int(s.length))
+      if s.tag == nil, s.anchor == nil, s.style == YAML_PLAIN_SCALAR_STYLE, awaitsStreamedKey,
+        text.count <= limits.maxScalarBytes, beginDirect(text, range)
+      {
+        return true
+      }
       let tag = string(s.tag)
       guard checkTag(tag, range) else { return false }
       if Int(s.length) > limits.maxScalarBytes {
@@ -372,17 +482,15 @@ private struct Builder {
           help: "check that this value belongs here, or raise the limit with --max-scalar-length")
         return false
       }
-      let text = UnsafeBufferPointer(start: s.value, count: s.value == nil ? 0 : Int(s.length))
       let plain =
         s.style == YAML_PLAIN_SCALAR_STYLE
         && (tag == nil || tag == "tag:yaml.org,2002:merge" || tag == "tag:yaml.org,2002:int"
           || tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:null"
           || tag == "tag:yaml.org,2002:bool")
       guard count(1, range) else { return false }
-      scalars.append(String(decoding: text, as: UTF8.self))
-      let kind: YAMLDocument.Kind = plain ? (YAMLDocument.isNull(text) ? .null : .plainScalar) : .textScalar
-      let id = append(YAMLDocument.Stored(range: range, first: UInt32(scalars.count - 1), count: 0, kind: kind))
-      return attach(id, size: 1, anchor: string(s.anchor))
+      return scalar(
+        String(decoding: text, as: UTF8.self), plain: plain, isNull: plain && YAMLDocument.isNull(text),
+        range: range, anchor: string(s.anchor))
     case YAML_ALIAS_EVENT:
       sawAlias = true
       let name = string(event.data.alias.anchor) ?? ""
@@ -401,52 +509,205 @@ private struct Builder {
       let tag = string(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
       let range = SourceRange(start: start, end: marks.location(event.end_mark))
       guard checkTag(tag, range) else { return false }
-      if stack.count >= limits.maxDepth {
-        error(
-          DiagnosticCatalog.nestingTooDeep,
-          "collections nest more than \(limits.maxDepth) levels deep", range,
-          help: "flatten the structure (a topology needs fewer than ten levels), or raise the limit with --max-depth")
-        return false
-      }
-      guard count(1, range) else { return false }
+      guard deepEnough(range), count(1, range) else { return false }
       let anchor = string(
         isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
-      var frame = Frame(isMapping: isMapping, start: start, anchor: anchor, base: pending.count)
-      if isMapping && anchor == nil && startsStream() {
-        frame.streaming = true
-        streamStarted = true
-        // Room for the keys a mapping of what is left of the file can hold, at about 64 bytes
-        // an entry (growing by doubling hashed every key again at each step).
-        let room = min((file.bytes.count - start.offset) / 64, limits.maxNodes) + 16
-        streamSeen.reserveCapacity(room)
-        streamRanges.reserveCapacity(room)
-        streamMark = (nodes.count, scalars.count, children.count, anchorsDefined)
-      }
-      stack.append(frame)
+      startCollection(isMapping: isMapping, at: start, anchor: anchor)
       return true
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-      guard let frame = stack.popLast() else { return true }
-      let range = SourceRange(start: frame.start, end: marks.location(event.end_mark))
-      let first = UInt32(children.count)
-      if frame.isMapping {
-        guard finishMapping(frame) else { return false }
-      } else {
-        children.append(contentsOf: pending[frame.base...])
-      }
-      pending.removeSubrange(frame.base...)
-      let id = append(
-        YAMLDocument.Stored(
-          range: range, first: first, count: UInt32(children.count) - first,
-          kind: frame.isMapping ? .mapping : .sequence))
-      if frame.streaming { streamedID = id }
-      return attach(id, size: frame.size, anchor: frame.anchor)
+      return endCollection(at: marks.location(event.end_mark))
     default:
       return true
     }
   }
 
+  /// Reports and returns false when a collection starting here would nest too deep.
+  mutating func deepEnough(_ range: SourceRange) -> Bool {
+    guard stack.count >= limits.maxDepth else { return true }
+    error(
+      DiagnosticCatalog.nestingTooDeep,
+      "collections nest more than \(limits.maxDepth) levels deep", range,
+      help: "flatten the structure (a topology needs fewer than ten levels), or raise the limit with --max-depth")
+    return false
+  }
+
+  /// Adds a scalar, counted and checked, to the document.
+  mutating func scalar(_ text: String, plain: Bool, isNull: Bool, range: SourceRange, anchor: String?) -> Bool {
+    scalars.append(text)
+    let kind: YAMLDocument.Kind = plain ? (isNull ? .null : .plainScalar) : .textScalar
+    let id = append(YAMLDocument.Stored(range: range, first: UInt32(scalars.count - 1), count: 0, kind: kind))
+    return attach(id, size: 1, anchor: anchor)
+  }
+
+  /// Opens a collection, counted and checked, starting at `start`.
+  mutating func startCollection(isMapping: Bool, at start: SourceLocation, anchor: String?) {
+    var frame = Frame(isMapping: isMapping, start: start, anchor: anchor, base: pending.count)
+    if isMapping && anchor == nil && startsStream() {
+      frame.streaming = true
+      streamStarted = true
+      // Room for the keys a mapping of what is left of the file can hold, at about 64 bytes
+      // an entry (growing by doubling hashed every key again at each step).
+      let room = min((file.bytes.count - start.offset) / 64, limits.maxNodes) + 16
+      streamSeen.reserveCapacity(room)
+      streamRanges.reserveCapacity(room)
+      streamMark = (nodes.count, scalars.count, children.count, anchorsDefined)
+    }
+    stack.append(frame)
+  }
+
+  /// Closes the innermost collection, which ends at `end`.
+  mutating func endCollection(at end: SourceLocation) -> Bool {
+    guard let frame = stack.popLast() else { return true }
+    let range = SourceRange(start: frame.start, end: end)
+    let first = UInt32(children.count)
+    if frame.isMapping {
+      guard finishMapping(frame) else { return false }
+    } else {
+      children.append(contentsOf: pending[frame.base...])
+    }
+    pending.removeSubrange(frame.base...)
+    let id = append(
+      YAMLDocument.Stored(
+        range: range, first: first, count: UInt32(children.count) - first,
+        kind: frame.isMapping ? .mapping : .sequence))
+    if frame.streaming { streamedID = id }
+    return attach(id, size: frame.size, anchor: frame.anchor)
+  }
+
+  // MARK: Entries read straight from events
+
+  /// Whether the next node is the key of a new entry of the streamed mapping, and there is
+  /// someone to take entries straight from events.
+  var awaitsStreamedKey: Bool {
+    guard entries != nil, let top = stack.last, top.streaming else { return false }
+    return pending.count - top.base - streamKept == 0
+  }
+
+  /// A streamed entry's key, a plain scalar with no tag or anchor: starts taking the entry
+  /// straight from events when `entries` will, the key is neither null nor `<<`, and it does
+  /// not repeat one. Returns false to handle the key as usual.
+  mutating func beginDirect(_ text: UnsafeBufferPointer<UInt8>, _ range: SourceRange) -> Bool {
+    guard let entries, !YAMLDocument.isNull(text), !text.elementsEqual("<<".utf8) else { return false }
+    let key = String(decoding: text, as: UTF8.self)
+    guard entries.begin(key, range) else { return false }
+    // Recorded now (one hash); undone if the entry is declined, and the usual path records it.
+    if let first = streamSeen.updateValue(Int32(streamRanges.count), forKey: key) {
+      streamSeen[key] = first
+      return false
+    }
+    streamRanges.append(range)
+    // The count comes after `entries` accepted the event, as it does below: when it fails,
+    // reading stops and nothing `entries` gathered is used.
+    guard count(1, range) else { return false }
+    direct = (key, range)
+    directEvents.removeAll(keepingCapacity: true)
+    directEvents.append(recorded(text, plain: true, range: range))
+    (directDepth, directNodes) = (0, 1)
+    return true
+  }
+
+  /// Undoes the record of a key whose entry is not taken straight from events.
+  mutating func forgetDirectKey(_ key: String) {
+    streamSeen.removeValue(forKey: key)
+    streamRanges.removeLast()
+  }
+
+  /// A scalar kept for a replay: where it is in the file when that is its text.
+  func recorded(_ text: UnsafeBufferPointer<UInt8>, plain: Bool, range: SourceRange) -> DirectEvent {
+    let (from, to) = (range.start.offset, range.end.offset)
+    if to - from == text.count, to <= file.bytes.count,
+      text.isEmpty
+        || file.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + from, text.baseAddress!, text.count) == 0 })
+    {
+      return .source(from..<to, plain: plain, range: range)
+    }
+    return .text(String(decoding: text, as: UTF8.self), plain: plain, range: range)
+  }
+
+  /// An event of an entry taken straight from events: given to `entries`, counted, and kept
+  /// until the entry ends. Anything with a tag or an anchor, an alias, a scalar too long, or
+  /// a collection too deep declines the entry (the usual path then reports what is wrong).
+  mutating func handleDirect(_ event: inout yaml_event_t, _ start: SourceLocation) -> Bool {
+    guard let entries else { return declineDirect(&event) }
+    switch event.type {
+    case YAML_SCALAR_EVENT:
+      let s = event.data.scalar
+      let range = SourceRange(start: start, end: marks.location(event.end_mark))
+      let text = UnsafeBufferPointer(start: s.value, count: s.value == nil ? 0 : Int(s.length))
+      let plain = s.style == YAML_PLAIN_SCALAR_STYLE
+      guard s.tag == nil, s.anchor == nil, text.count <= limits.maxScalarBytes,
+        entries.next(.scalar(text, plain: plain, range: range))
+      else { return declineDirect(&event) }
+      guard count(1, range) else { return false }
+      directEvents.append(recorded(text, plain: plain, range: range))
+      directNodes += 1
+      return directDepth == 0 ? finishDirect() : true
+    case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+      let isMapping = event.type == YAML_MAPPING_START_EVENT
+      let (tag, anchor) =
+        isMapping
+        ? (event.data.mapping_start.tag, event.data.mapping_start.anchor)
+        : (event.data.sequence_start.tag, event.data.sequence_start.anchor)
+      let range = SourceRange(start: start, end: marks.location(event.end_mark))
+      guard tag == nil, anchor == nil, stack.count + directDepth < limits.maxDepth,
+        entries.next(isMapping ? .mappingStart(range) : .sequenceStart(range))
+      else { return declineDirect(&event) }
+      guard count(1, range) else { return false }
+      directEvents.append(.start(isMapping: isMapping, at: start))
+      (directDepth, directNodes) = (directDepth + 1, directNodes + 1)
+      return true
+    case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+      let end = marks.location(event.end_mark)
+      guard entries.next(.end(end)) else { return declineDirect(&event) }
+      directEvents.append(.end(end))
+      directDepth -= 1
+      return directDepth == 0 ? finishDirect() : true
+    default:
+      return declineDirect(&event)
+    }
+  }
+
+  /// The entry's value ended with every event taken: `entries` keeps it, and the document
+  /// never held it.
+  mutating func finishDirect() -> Bool {
+    entries?.finish()
+    direct = nil
+    let top = stack.count - 1
+    stack[top].size = min(stack[top].size + directNodes, Int.max / 2)
+    return true
+  }
+
+  /// The entry is not taken straight from events after all: its events so far are built into
+  /// the document (they were counted and checked already), and this one is handled as usual.
+  mutating func declineDirect(_ event: inout yaml_event_t) -> Bool {
+    guard let (key, _) = direct else { return true }
+    direct = nil
+    forgetDirectKey(key)
+    let events = directEvents
+    for e in events {
+      switch e {
+      case .source(let bytes, let plain, let range):
+        let isNull =
+          plain && file.bytes.withUnsafeBufferPointer { YAMLDocument.isNull(UnsafeBufferPointer(rebasing: $0[bytes])) }
+        guard
+          scalar(
+            String(decoding: file.bytes[bytes], as: UTF8.self), plain: plain, isNull: isNull, range: range,
+            anchor: nil)
+        else { return false }
+      case .text(let text, let plain, let range):
+        let isNull = plain && Array(text.utf8).withUnsafeBufferPointer(YAMLDocument.isNull)
+        guard scalar(text, plain: plain, isNull: isNull, range: range, anchor: nil) else { return false }
+      case .start(let isMapping, let start):
+        startCollection(isMapping: isMapping, at: start, anchor: nil)
+      case .end(let end):
+        guard endCollection(at: end) else { return false }
+      }
+    }
+    return handle(&event)
+  }
+
   mutating func checkTag(_ tag: String?, _ range: SourceRange) -> Bool {
-    guard let tag, !Self.allowedTags.contains(tag) else { return true }
+    guard let tag, !Tags.allowed.contains(tag) else { return true }
     let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst(18) : tag
     error(DiagnosticCatalog.unknownTag, "unsupported tag '\(shown)'", range)
     return false
@@ -542,7 +803,8 @@ private struct Builder {
   /// copied; it is gone when `consume` returns, so dropping nodes after it copies nothing).
   func hand(_ key: UInt32, _ value: UInt32) {
     let document = YAMLDocument(nodes: nodes, children: children, scalars: scalars, root: value)
-    consume?(YAMLPair(key: YAMLNode(document: document, id: key), value: YAMLNode(document: document, id: value)))
+    entries?.decode(
+      YAMLPair(key: YAMLNode(document: document, id: key), value: YAMLNode(document: document, id: value)))
   }
 
   /// The streamed mapping ended: what its merge keys bring that it does not have yet.

@@ -14,9 +14,7 @@ import TopologyModel
   static func outcome(_ bytes: [UInt8], pipelined: Bool, limits: YAMLLimits = .default) -> StreamedAppsTests.Outcome {
     let file = SourceFile(path: "t.yaml", bytes: bytes)
     var apps = StreamedApps(file: file.path, bytes: file.bytes.count)
-    let (root, read) = YAMLReader.read(file, limits: limits, streaming: "apps", pipelined: pipelined) {
-      apps.decode($0)
-    }
+    let (root, read) = YAMLReader.read(file, limits: limits, streaming: "apps", pipelined: pipelined, entries: &apps)
     return StreamedAppsTests.outcome(root, read) {
       TopologyDecoder.decode($0, file: file.path, streamedApps: apps)
     }

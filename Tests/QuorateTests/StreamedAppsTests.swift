@@ -40,7 +40,10 @@ import TopologyYAML
       undecodable: t.undecodable.sorted())
   }
 
-  /// The file decoded from the whole document, and with its apps streamed.
+  /// The file decoded from the whole document, and with its apps streamed: each entry built
+  /// as a document and handed over, and (`direct`) most of them read straight from events, as
+  /// `TopologyLoader` reads them. The two streamed ways must agree too: `streamed` is `direct`
+  /// when they do, and says where they differ when they do not.
   static func both(_ text: String, limits: TopologyLimits = .default) -> (whole: Outcome, streamed: Outcome) {
     both(bytes: Array(text.utf8), limits: limits)
   }
@@ -54,7 +57,15 @@ import TopologyYAML
     let streamed = outcome(sroot, sread) {
       TopologyDecoder.decode($0, file: file.path, limits: limits, streamedApps: apps)
     }
-    return (whole, streamed)
+    var direct = StreamedApps(file: file.path, limits: limits, bytes: file.bytes.count)
+    let (droot, dread) = YAMLReader.read(file, streaming: "apps", entries: &direct)
+    var straight = outcome(droot, dread) {
+      TopologyDecoder.decode($0, file: file.path, limits: limits, streamedApps: direct)
+    }
+    if straight != streamed {
+      straight.diagnostics.append("read straight from events, unlike handed over:\n\(streamed)")
+    }
+    return (whole, straight)
   }
 
   static let head = """
@@ -265,6 +276,93 @@ import TopologyYAML
     let (w2, s2) = Self.both(Self.cases[12].1, limits: machines)
     #expect(w2 == s2)
     #expect(s2.apps.isEmpty)
+  }
+
+  /// Counts which entries were read straight from events and which were handed over.
+  struct Counting: StreamedEntries {
+    var apps: StreamedApps
+    var straight = 0
+    var handed = 0
+    mutating func decode(_ pair: YAMLPair) {
+      handed += 1
+      apps.decode(pair)
+    }
+    mutating func begin(key: String, range: SourceRange) -> Bool { apps.begin(key: key, range: range) }
+    mutating func next(_ event: StreamedEvent) -> Bool { apps.next(event) }
+    mutating func finish() {
+      straight += 1
+      apps.finish()
+    }
+  }
+
+  /// One app after the head, and whether it is read straight from events: the usual shapes
+  /// are; anything that draws a problem, or that YAML lets differ from what is written (a
+  /// tag, an anchor, an alias, a merge), or that is rare (`chroot`, `dubbo`), is built as a
+  /// document and handed over. Either way it decodes as the whole document does.
+  static let shapes: [(app: String, straight: Bool)] = [
+    ("a: {datacenter: dc1, registry: zk}", true),
+    ("a:\n    datacenter: dc1\n    registries: [zk, zk]\n    sessionTimeout: 40s\n    connect: local", true),
+    ("a:\n    datacenter: dc2\n    registries:\n      - zk\n    sessionTimeout: '1.5s'", true),
+    ("a: {datacenter: \"dc1\", registry: 'zk', connect: all}", true),
+    ("a: {datacenter: dc1, registries: []}", true),
+    ("a: {datacenter: dc1, registry: zk, sessionTimeout: 0s}", false),
+    ("a: {datacenter: dc1, registry: zk, sessionTimeout: 40}", false),
+    ("a: {datacenter: dc1, registry: zk, connect: nowhere}", false),
+    ("a: {datacenter: dc1, registry: zk, chroot: /x}", false),
+    ("a: {datacenter: dc1, registry: zk, dubbo: {version: 3.2.14}}", false),
+    ("a: {datacenter: ~, registry: zk}", false),
+    ("a: {datacenter: dc1, registry: }", false),
+    ("a: {datacenter: dc1, regsitry: zk}", false),
+    ("a: {datacenter: dc1, datacenter: dc2, registry: zk}", false),
+    ("a: {datacenter: !!str dc1, registry: zk}", false),
+    ("a: {datacenter: &d dc1, registry: zk}", false),
+    (
+      "a: {datacenter: dc1, registry: zk}\n  b: {datacenter: *d, registry: zk}\nlinks: [{between: [&d dc1, dc2]}]",
+      false
+    ),
+    ("b: {datacenter: dc2, registry: zk}\n  a: {datacenter: *d, registry: zk}", false),
+    ("\"a\": {datacenter: dc1, registry: zk}", false),
+    ("-a: {datacenter: dc1, registry: zk}", false),
+    ("datacenter: {datacenter: dc1, registry: zk}", false),
+    ("a:", false),
+    ("a: dc1", false),
+    ("a: {registry: zk}", false),
+    ("a: {datacenter: dc1, registries: zk}", false),
+    ("a: {datacenter: dc1, registries: [zk, ~]}", false),
+    ("a: {datacenter: dc1, registries: [[zk]]}", false),
+    ("a: {datacenter: dc1, registries: [zk, -bad]}", false),
+    ("a: {datacenter: dc 1, registry: zk}", false),
+    ("a: {datacenter: dc1, registry: zk, [x]: y}", false),
+    ("a: !!map {datacenter: dc1, registry: zk}", false),
+    ("a: {datacenter: dc1, registry: zk, sessionTimeout: \"\"}", false),
+  ]
+
+  @Test(arguments: shapes.indices)
+  func usualShapesAreReadStraightFromEvents(_ i: Int) {
+    let (app, straight) = Self.shapes[i]
+    // An anchor in the head, for the aliases.
+    let text = Self.head.replacingOccurrences(of: "dc2: {", with: "&d dc2: {") + "apps:\n  " + app + "\n"
+    let (whole, streamed) = Self.both(text)
+    #expect(whole == streamed, "\(app)")
+    let file = SourceFile(path: "t.yaml", text: text)
+    var counting = Counting(apps: StreamedApps(file: file.path, bytes: file.bytes.count))
+    _ = YAMLReader.read(file, streaming: "apps", entries: &counting)
+    // In the alias cases, the app before the alias is read straight.
+    let first = app.contains("*d") ? 1 : 0
+    #expect(counting.straight == (straight ? 1 : first), "\(app)")
+    #expect(counting.handed == (straight ? 0 : 1), "\(app)")
+  }
+
+  /// A repeated app's key is reported and dropped as it was, whichever way the first came.
+  @Test func aRepeatedAppIsDroppedAfterOneReadStraight() {
+    let text = Self.head + "apps:\n  a: {datacenter: dc1, registry: zk}\n  a: {datacenter: dc2, registry: zk}\n"
+    let (whole, streamed) = Self.both(text)
+    #expect(whole == streamed)
+    #expect(streamed.diagnostics.count == 1 && streamed.diagnostics[0].contains("appears twice"))
+    let file = SourceFile(path: "t.yaml", text: text)
+    var counting = Counting(apps: StreamedApps(file: file.path, bytes: file.bytes.count))
+    _ = YAMLReader.read(file, streaming: "apps", entries: &counting)
+    #expect((counting.straight, counting.handed) == (1, 0))
   }
 
   /// Every bundled topology, valid or not, decodes the same both ways.
