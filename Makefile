@@ -120,7 +120,7 @@ bench: release
 
 # The benchmark's smoke run (S, once), as part of make test.
 bench-smoke:
-	/usr/bin/python3 Benchmarks/bench.py --binary .build/debug/quorate --sizes S --runs 1 > /dev/null
+	/usr/bin/python3 Benchmarks/bench.py --binary .build/debug/quorate --sizes S --runs 1 --rounds 1 > /dev/null
 
 # libFuzzer (Swift's -sanitize=fuzzer, with AddressSanitizer) on three targets: the whole load
 # pipeline on arbitrary bytes, what-if's scenario syntax, plan's arguments. New inputs go to

@@ -2,14 +2,18 @@
 """quorate's benchmark: every command on generated estates, against two baselines measured in
 the same run on the same files.
 
-    bench.py --binary .build/release/quorate [--sizes S,M,L,XL] [--runs 3] [--write docs/performance.md]
+    bench.py --binary .build/release/quorate [--sizes S,M,L,XL] [--runs 3] [--rounds 7]
+             [--write docs/performance.md]
 
 Baselines: the floor (a C program that only parses the file's YAML events with libyaml, what
 any tool reading YAML through libyaml pays at least) and PyYAML's C loader (what a script pays
 just to load the file). For `emit`, `tar -xf` of the same files into an empty folder.
 
 Figures are medians of wall time over the runs (a command slower than --long seconds runs
-once), with peak resident memory from wait4. Ratios, not absolute times, are what compare
+once), with peak resident memory from wait4. The baselines and the commands that only read
+run in interleaved rounds (--rounds, each command once per round), so that a noisy stretch of
+a shared machine slows one round of every command, floor included, rather than every run of
+one command; `emit` and `tar -xf` run --runs times each. Ratios, not absolute times, are what compare
 between machines; the growth column says how time grows against file size from one size to
 the next (1.00 = linear).
 """
@@ -84,6 +88,23 @@ def measure(argv, runs, long_seconds, ok=(0,), before=None):
     return statistics.median(times), max(peaks), len(times)
 
 
+def measure_rounds(commands, rounds, long_seconds):
+    """Each of `commands` (name, argv) once per round, `rounds` rounds; a command slower than
+    `long_seconds` is not run again. Returns name -> (median seconds, peak KiB, runs)."""
+    times = {name: [] for name, _ in commands}
+    peaks = {name: [] for name, _ in commands}
+    for _ in range(rounds):
+        for name, argv in commands:
+            if times[name] and times[name][-1] > long_seconds:
+                continue
+            t, kib, code = run(argv)
+            if code != 0:
+                raise SystemExit(f"bench: {' '.join(argv)} exited {code}")
+            times[name].append(t)
+            peaks[name].append(kib)
+    return {name: (statistics.median(times[name]), max(peaks[name]), len(times[name])) for name, _ in commands}
+
+
 def remove(path):
     """rm -rf: several times faster than shutil.rmtree on an emitted estate's million files."""
     subprocess.run(["rm", "-rf", "--", path], check=False)
@@ -123,7 +144,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/quorate"))
     ap.add_argument("--sizes", default="S,M,L,XL")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="runs of emit and tar -xf")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds of the baselines and read-only commands")
     ap.add_argument("--long", type=float, default=20.0, help="run once a command slower than this")
     ap.add_argument("--timeout", type=float, default=600.0, help="give up on a command after this many seconds")
     ap.add_argument("--write", help="also write the figures as Markdown to this file")
@@ -146,24 +168,33 @@ def main():
             print(f"{size}: {files[size] / 1048576:.1f} MiB", flush=True)
             rows = []
 
-            def add(name, argv, base="floor", ok=(0,), before=None):
-                t, kib, n = measure(argv, args.runs, args.long, ok=ok, before=before)
+            def row(name, t, kib, n, base):
                 rows.append((name, t, kib, n, base))
                 print(f"  {name:<28} {t:8.3f} s  {kib / 1024:8.1f} MiB  ({n} run{'s' if n > 1 else ''})", flush=True)
 
-            add("libyaml events (floor)", [floor, path], base=None)
-            add(
-                "PyYAML CSafeLoader",
-                [sys.executable, "-c", "import sys,yaml; yaml.load(open(sys.argv[1]), Loader=yaml.CSafeLoader)", path],
-            )
-            add("check", [binary, "check", path])
-            add("analyze", [binary, "analyze", path])
-            add("analyze --format json", [binary, "analyze", "--format", "json", path])
-            add("compare", [binary, "compare", path])
-            add("what-if --fail dc:dc000", [binary, "what-if", path, "--fail", "dc:dc000"], base="check")
-            add("matrix", [binary, "matrix", path])
-            add("connect", [binary, "connect", path])
-            add("report", [binary, "report", path])
+            def add(name, argv, base="floor", ok=(0,), before=None):
+                t, kib, n = measure(argv, args.runs, args.long, ok=ok, before=before)
+                row(name, t, kib, n, base)
+
+            reading = [
+                ("libyaml events (floor)", [floor, path], None),
+                (
+                    "PyYAML CSafeLoader",
+                    [sys.executable, "-c", "import sys,yaml; yaml.load(open(sys.argv[1]), Loader=yaml.CSafeLoader)", path],
+                    "floor",
+                ),
+                ("check", [binary, "check", path], "floor"),
+                ("analyze", [binary, "analyze", path], "floor"),
+                ("analyze --format json", [binary, "analyze", "--format", "json", path], "floor"),
+                ("compare", [binary, "compare", path], "floor"),
+                ("what-if --fail dc:dc000", [binary, "what-if", path, "--fail", "dc:dc000"], "check"),
+                ("matrix", [binary, "matrix", path], "floor"),
+                ("connect", [binary, "connect", path], "floor"),
+                ("report", [binary, "report", path], "floor"),
+            ]
+            measured = measure_rounds([(name, argv) for name, argv, _ in reading], args.rounds, args.long)
+            for name, _, base in reading:
+                row(name, *measured[name], base)
             out = os.path.join(work, f"out-{size}")
 
             def fresh():
@@ -197,7 +228,7 @@ def main():
             remove(out)
             remove(untar)
             results[size] = rows
-        text = report(results, files, sizes, startup, version, args.runs)
+        text = report(results, files, sizes, startup, version, args.runs, args.rounds)
         print()
         print(text)
         if args.write:
@@ -208,7 +239,7 @@ def main():
         remove(work)
 
 
-def report(results, files, sizes, startup, version, runs):
+def report(results, files, sizes, startup, version, runs, rounds):
     lines = []
     w = lines.append
     w("# Performance figures")
@@ -217,7 +248,10 @@ def report(results, files, sizes, startup, version, runs):
     w("the profile shows: [performance-notes.md](performance-notes.md).")
     w("")
     w(f"- Machine: {machine()}")
-    w(f"- quorate: {version}; date {datetime.date.today().isoformat()}; median of up to {runs} runs")
+    w(
+        f"- quorate: {version}; date {datetime.date.today().isoformat()}; medians of {rounds} interleaved rounds"
+        f" of the baselines and read-only commands, of up to {runs} run{'s' if runs != 1 else ''} of `emit` and `tar -xf`"
+    )
     w(f"- Process start (`quorate --version`): {startup[0] * 1000:.0f} ms, {startup[1] / 1024:.1f} MiB")
     w("")
     for size in sizes:
