@@ -469,9 +469,9 @@ private struct Builder {
       let range = SourceRange(start: start, end: end)
       let text = UnsafeBufferPointer(start: s.value, count: s.value == nil ? 0 : Int(s.length))
       if s.tag == nil, s.anchor == nil, s.style == YAML_PLAIN_SCALAR_STYLE, awaitsStreamedKey,
-        text.count <= limits.maxScalarBytes, beginDirect(text, range)
+        text.count <= limits.maxScalarBytes, let handled = beginDirect(text, range)
       {
-        return true
+        return handled
       }
       let tag = string(s.tag)
       guard checkTag(tag, range) else { return false }
@@ -585,15 +585,16 @@ private struct Builder {
 
   /// A streamed entry's key, a plain scalar with no tag or anchor: starts taking the entry
   /// straight from events when `entries` will, the key is neither null nor `<<`, and it does
-  /// not repeat one. Returns false to handle the key as usual.
-  mutating func beginDirect(_ text: UnsafeBufferPointer<UInt8>, _ range: SourceRange) -> Bool {
-    guard let entries, !YAMLDocument.isNull(text), !text.elementsEqual("<<".utf8) else { return false }
+  /// not repeat one. Returns nil to handle the key as usual, else whether to go on reading
+  /// (false once the node limit is passed here: reported, and counted once).
+  mutating func beginDirect(_ text: UnsafeBufferPointer<UInt8>, _ range: SourceRange) -> Bool? {
+    guard let entries, !YAMLDocument.isNull(text), !text.elementsEqual("<<".utf8) else { return nil }
     let key = String(decoding: text, as: UTF8.self)
-    guard entries.begin(key, range) else { return false }
+    guard entries.begin(key, range) else { return nil }
     // Recorded now (one hash); undone if the entry is declined, and the usual path records it.
     if let first = streamSeen.updateValue(Int32(streamRanges.count), forKey: key) {
       streamSeen[key] = first
-      return false
+      return nil
     }
     streamRanges.append(range)
     // The count comes after `entries` accepted the event, as it does below: when it fails,
@@ -680,7 +681,7 @@ private struct Builder {
   /// The entry is not taken straight from events after all: its events so far are built into
   /// the document (they were counted and checked already), and this one is handled as usual.
   mutating func declineDirect(_ event: inout yaml_event_t) -> Bool {
-    guard let (key, _) = direct else { return true }
+    guard let (key, _) = direct else { return handle(&event) }
     direct = nil
     forgetDirectKey(key)
     let events = directEvents

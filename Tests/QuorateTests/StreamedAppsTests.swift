@@ -353,6 +353,26 @@ import TopologyYAML
     #expect(counting.handed == (straight ? 0 : 1), "\(app)")
   }
 
+  /// The node and depth limits stop reading where they do in the whole document, whichever
+  /// node of an app read straight from events passes them, and report it once.
+  @Test func readLimitsStopWhereTheyDoInTheDocument() {
+    let text =
+      Self.head + "apps:\n  a: {datacenter: dc1, registries: [zk, zk], sessionTimeout: 40s}\n"
+      + "  b:\n    datacenter: dc2\n    registry: zk\n"
+    let file = SourceFile(path: "t.yaml", text: text)
+    func lines(_ d: [Diagnostic]) -> [String] { d.map { "\($0.code) \($0.range) \($0.message)" } }
+    var limited: [YAMLLimits] = (10...40).map { YAMLLimits(maxBytes: 1 << 20, maxDepth: 64, maxNodes: $0) }
+    limited += (1...5).map { YAMLLimits(maxBytes: 1 << 20, maxDepth: $0, maxNodes: 1000) }
+    for limits in limited {
+      let whole = YAMLReader.read(file, limits: limits)
+      var apps = StreamedApps(file: file.path, bytes: file.bytes.count)
+      let straight = YAMLReader.read(file, limits: limits, streaming: "apps", entries: &apps)
+      #expect(
+        lines(whole.diagnostics) == lines(straight.diagnostics), "\(limits.maxNodes) nodes, depth \(limits.maxDepth)")
+      #expect((whole.root == nil) == (straight.root == nil))
+    }
+  }
+
   /// A repeated app's key is reported and dropped as it was, whichever way the first came.
   @Test func aRepeatedAppIsDroppedAfterOneReadStraight() {
     let text = Self.head + "apps:\n  a: {datacenter: dc1, registry: zk}\n  a: {datacenter: dc2, registry: zk}\n"
