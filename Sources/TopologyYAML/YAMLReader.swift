@@ -53,8 +53,9 @@ public enum StreamedEvent {
 public protocol StreamedEntries {
   /// An entry as the document would hold it.
   mutating func decode(_ pair: YAMLPair)
-  /// An entry with this key starts (a plain scalar that is not null and not `<<`, seen for
-  /// the first time in the mapping). Returns false to have it built and handed to `decode`.
+  /// An entry with this key starts (a plain scalar that is not null and not `<<`). Returns
+  /// false to have it built and handed to `decode`. A key that repeats an earlier one of the
+  /// mapping is not taken this way even when this returns true: it is reported and dropped.
   mutating func begin(key: String, range: SourceRange) -> Bool
   /// The next event of the entry's value. Returns false to decline the entry.
   mutating func next(_ event: StreamedEvent) -> Bool
@@ -488,9 +489,7 @@ private struct Builder {
           || tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:null"
           || tag == "tag:yaml.org,2002:bool")
       guard count(1, range) else { return false }
-      return scalar(
-        String(decoding: text, as: UTF8.self), plain: plain, isNull: plain && YAMLDocument.isNull(text),
-        range: range, anchor: string(s.anchor))
+      return scalar(text, plain: plain, range: range, anchor: string(s.anchor))
     case YAML_ALIAS_EVENT:
       sawAlias = true
       let name = string(event.data.alias.anchor) ?? ""
@@ -531,15 +530,15 @@ private struct Builder {
     return false
   }
 
-  /// Adds a scalar, counted and checked, to the document.
-  mutating func scalar(_ text: String, plain: Bool, isNull: Bool, range: SourceRange, anchor: String?) -> Bool {
-    scalars.append(text)
-    let kind: YAMLDocument.Kind = plain ? (isNull ? .null : .plainScalar) : .textScalar
+  /// Adds a scalar with these bytes to the document (the caller counted and checked it).
+  mutating func scalar(_ text: UnsafeBufferPointer<UInt8>, plain: Bool, range: SourceRange, anchor: String?) -> Bool {
+    scalars.append(String(decoding: text, as: UTF8.self))
+    let kind: YAMLDocument.Kind = plain ? (YAMLDocument.isNull(text) ? .null : .plainScalar) : .textScalar
     let id = append(YAMLDocument.Stored(range: range, first: UInt32(scalars.count - 1), count: 0, kind: kind))
     return attach(id, size: 1, anchor: anchor)
   }
 
-  /// Opens a collection, counted and checked, starting at `start`.
+  /// Opens a collection starting at `start` (the caller counted and checked it).
   mutating func startCollection(isMapping: Bool, at start: SourceLocation, anchor: String?) {
     var frame = Frame(isMapping: isMapping, start: start, anchor: anchor, base: pending.count)
     if isMapping && anchor == nil && startsStream() {
@@ -688,16 +687,13 @@ private struct Builder {
     for e in events {
       switch e {
       case .source(let bytes, let plain, let range):
-        let isNull =
-          plain && file.bytes.withUnsafeBufferPointer { YAMLDocument.isNull(UnsafeBufferPointer(rebasing: $0[bytes])) }
-        guard
-          scalar(
-            String(decoding: file.bytes[bytes], as: UTF8.self), plain: plain, isNull: isNull, range: range,
-            anchor: nil)
-        else { return false }
-      case .text(let text, let plain, let range):
-        let isNull = plain && Array(text.utf8).withUnsafeBufferPointer(YAMLDocument.isNull)
-        guard scalar(text, plain: plain, isNull: isNull, range: range, anchor: nil) else { return false }
+        let source = file.bytes
+        let added = source.withUnsafeBufferPointer {
+          scalar(UnsafeBufferPointer(rebasing: $0[bytes]), plain: plain, range: range, anchor: nil)
+        }
+        guard added else { return false }
+      case .text(var text, let plain, let range):
+        guard text.withUTF8({ scalar($0, plain: plain, range: range, anchor: nil) }) else { return false }
       case .start(let isMapping, let start):
         startCollection(isMapping: isMapping, at: start, anchor: nil)
       case .end(let end):
