@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TopologyDiagnostics
-import TopologyModel
 import TopologyYAML
+
+@testable import TopologyModel
 
 /// The apps are decoded as the file is read, so that the YAML document never holds them
 /// (`YAMLReader.read(_:limits:streaming:consume:)`). Whatever the file, that must give what
@@ -370,6 +371,21 @@ import TopologyYAML
       #expect(
         lines(whole.diagnostics) == lines(straight.diagnostics), "\(limits.maxNodes) nodes, depth \(limits.maxDepth)")
       #expect((whole.root == nil) == (straight.root == nil))
+    }
+  }
+
+  /// The keys taken straight from events are spelled as the format spells them, each at its
+  /// position in `FormatKeys.app` (their bits say which were seen), and nothing else is one.
+  @Test func keysTakenStraightAreTheFormatsKeys() {
+    func key(_ text: String) -> StreamedApps.AppKey? {
+      Array(text.utf8).withUnsafeBufferPointer { StreamedApps.AppKey($0) }
+    }
+    for (i, spelling) in FormatKeys.app.enumerated() {
+      if let k = key(spelling) { #expect(k.rawValue == i, "\(spelling)") }
+    }
+    #expect(FormatKeys.app.compactMap(key).map(\.rawValue) == [0, 1, 2, 3, 4])
+    for other in ["chroot", "dubbo", "datacentre", "registrys", "Registry", "sessiontimeout", "connects", "", "d"] {
+      #expect(key(other) == nil, "\(other)")
     }
   }
 
