@@ -146,7 +146,7 @@ public struct OutputPlan: Sendable {
     for f in files {
       let file = Int32(plan.paths.count)
       plan.paths.append(f.path)
-      let digest = EmitPlan.digest(f.contents)
+      let digest = f.digest
       plan.finalDigests.append(digest)
       let listed = known.find(f.path, expected: next)
       if let listed {
@@ -174,7 +174,7 @@ public struct OutputPlan: Sendable {
       case .missing:
         plan.changed.append(Changed(file: file, kind: .create))
       case .file(let existing):
-        if Self.same(existing, f.contents) {
+        if f.isContents(of: existing) {
           plan.unchanged += 1
         } else {
           let old = EmitPlan.digest(existing)
@@ -220,12 +220,6 @@ public struct OutputPlan: Sendable {
 
   /// Every planned file's relative path, in order (for the stat cache).
   public var filePaths: some RandomAccessCollection<String> { (0..<paths.count).lazy.map { paths[$0] } }
-
-  /// Whether a file's bytes are exactly `contents`.
-  static func same(_ bytes: [UInt8], _ contents: String) -> Bool {
-    var contents = contents
-    return contents.withUTF8 { new in bytes.withUnsafeBufferPointer { new.elementsEqual($0) } }
-  }
 
   /// The manifest to keep while the files are being written, in pieces to `sink`: every final
   /// digest plus the digest of every file that is about to be replaced or removed. A run killed

@@ -275,7 +275,7 @@ extension Quorate {
         }
         do {
           checkpoint()
-          _ = try folder.writeTemporary(f.path, f.contents, sync: false)
+          _ = try folder.writeTemporary(f.path, sync: false, writing: f.write)
         } catch {
           discard()
           throw error

@@ -74,4 +74,43 @@ import TopologyModel
       #expect(f.contents == AppConfig.connectStrings(app, t))
     }
   }
+
+  /// Each file is digested, compared and written piece by piece (a header, a body shared by
+  /// every app of a shape; the index line by line): every one of those must see exactly the
+  /// bytes of the file joined, for the plan and the writer to agree with the manifest.
+  @Test func piecesAreDigestedComparedAndWrittenAsTheJoinedText() throws {
+    // Enough apps for an index past the 64 KiB the writer gathers before each write.
+    let names = (0..<700).map { "app-with-a-long-name-\($0)" }
+    let apps = names.map { "  \($0): { datacenter: dc1, registry: e }" }.joined(separator: "\n")
+    let t = try validated("ensembles:\n  e:\n    voters: [a1, b1, c1]\napps:\n\(apps)\n")
+    var kinds = Set<String>()
+    for f in EmitPlan.files(t, options: ServerConfigOptions()) {
+      let whole = Array(f.contents.utf8)
+      kinds.insert(String(f.path.split(separator: "/").last ?? ""))
+      // The digest a plain FNV-1a over the whole file gives.
+      var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
+      for b in whole { fnv = (fnv ^ UInt64(b)) &* 0x100_0000_01B3 }
+      #expect(f.digest == fnv, "\(f.path)")
+      #expect(f.isContents(of: whole), "\(f.path)")
+      // One byte short, one more, one changed at the start, the middle and the end.
+      #expect(!f.isContents(of: whole.dropLast()), "\(f.path)")
+      #expect(!f.isContents(of: whole + [0x0A]), "\(f.path)")
+      for at in [0, whole.count / 2, whole.count - 1] {
+        var changed = whole
+        changed[at] ^= 0x20
+        #expect(!f.isContents(of: changed), "\(f.path) at \(at)")
+      }
+      var written: [UInt8] = []
+      var writes = 0
+      f.write {
+        written += $0
+        writes += 1
+      }
+      #expect(written == whole, "\(f.path)")
+      #expect(writes == (whole.count + (1 << 16) - 1) >> 16, "\(f.path): one write per 64 KiB")
+    }
+    #expect(kinds.isSuperset(of: ["index.md", "dubbo-registry.xml", "application.yml", "zoo.cfg", "myid"]))
+    let index = try #require(EmitPlan.files(t, options: ServerConfigOptions()).first { $0.path == "index.md" })
+    #expect(index.contents.utf8.count > 1 << 17)
+  }
 }
