@@ -241,24 +241,6 @@ public struct OutputPlan: Sendable {
     return digest
   }
 
-  /// Whether `bytes` are exactly the manifest once every file is written.
-  public func manifestIs(_ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBytes { old in
-      var at = 0
-      var same = true
-      write(journal: false) { piece in
-        guard same, at + piece.count <= old.count,
-          piece.elementsEqual(UnsafeRawBufferPointer(rebasing: old[at..<at + piece.count]))
-        else {
-          same = false
-          return
-        }
-        at += piece.count
-      }
-      return same && at == old.count
-    }
-  }
-
   /// Writes the manifest's lines, `<16 hex digits>  <path>`, in pieces of about 64 KiB.
   func write(journal: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
     var out: [UInt8] = []

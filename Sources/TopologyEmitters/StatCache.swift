@@ -52,14 +52,19 @@ public struct StatCache: Sendable {
   /// Reads a cache; nil when it is damaged or does not belong to `manifest` (the bytes of the
   /// manifest read alongside it).
   public init?(parsing bytes: [UInt8], manifest: Manifest, manifestBytes: [UInt8]) {
+    self.init(parsing: bytes, manifest: manifest, manifestDigest: EmitPlan.digest(manifestBytes))
+  }
+
+  /// ``init(parsing:manifest:manifestBytes:)`` with the digest of the manifest's bytes.
+  public init?(parsing bytes: [UInt8], manifest: Manifest, manifestDigest: UInt64) {
     let start = Self.header.count + 16
     guard bytes.count >= start, bytes[0..<Self.header.count].elementsEqual(Self.header) else { return nil }
     let digest = Self.load(bytes, at: Self.header.count)
     let count = Self.load(bytes, at: Self.header.count + 8)
     guard count == UInt64(manifest.count), bytes.count == start + manifest.count * Self.recordSize,
-      digest == EmitPlan.digest(manifestBytes)
+      digest == manifestDigest
     else { return nil }
-    manifestDigest = digest
+    self.manifestDigest = digest
     self.count = manifest.count
     records = bytes
   }

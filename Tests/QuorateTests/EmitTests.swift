@@ -100,6 +100,27 @@ import Testing
       !FileManager.default.fileExists(atPath: dir.appendingPathComponent("apps/payment-gateway/dubbo.properties").path))
   }
 
+  /// A run that changes nothing writes nothing, the manifest included; a manifest whose bytes
+  /// differ from the one quorate would write (here a comment added by hand, which the parser
+  /// skips) is written again even when every file is up to date.
+  @Test func theManifestIsRewrittenOnlyWhenItWouldChange() throws {
+    let dir = try temporaryFolder("manifest-rewrite")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let topology = "topologies/payments-prod.yaml"
+    let manifest = dir.appendingPathComponent(".quorate-manifest")
+    #expect(try quorate("emit", topology, "-o", dir.path).status == 0)
+    let written = try String(contentsOf: manifest, encoding: .utf8)
+    func inode() throws -> Int {
+      try #require(FileManager.default.attributesOfItem(atPath: manifest.path)[.systemFileNumber] as? Int)
+    }
+    let first = try inode()
+    #expect(try quorate("emit", topology, "-o", dir.path).stdout.contains("0 updated, 27 unchanged"))
+    #expect(try inode() == first, "an emit that changed nothing replaced the manifest")
+    try (written + "# a note\n").write(to: manifest, atomically: false, encoding: .utf8)
+    #expect(try quorate("emit", topology, "-o", dir.path).stdout.contains("0 updated, 27 unchanged"))
+    #expect(try String(contentsOf: manifest, encoding: .utf8) == written)
+  }
+
   /// The stat cache only spares reads: an edit in place that keeps the size and the inode is
   /// still found, and files changed less than two seconds ago are never vouched for.
   @Test func theStatCacheNeverHidesAnEdit() throws {
