@@ -46,47 +46,102 @@ struct Tallies {
   func decode(_ code: Int) -> [Int] { bounds.indices.map { digit(code, $0) } }
 
   /// Probabilities of tallies, by number.
+  ///
+  /// Kept as a list in the order of the numbers. Each step lists what it adds to each number,
+  /// in the order the program makes the additions, puts the list in the order of the numbers
+  /// (keeping that order among equal numbers) and sums along it: every probability is the same
+  /// sum, made in the same order, as when the program added into a dictionary and read it back
+  /// sorted, which hashed every addition and sorted every step (4% of `report` on L).
   struct Distribution {
-    private var probabilities: [Int: Double]
+    /// (number, probability), numbers strictly increasing.
+    private var entries: [(code: Int, p: Double)]
 
     /// Nothing up yet: the empty tally, with probability 1.
-    static let certain = Distribution(probabilities: [0: 1])
+    static let certain = Distribution(entries: [(0, 1)])
 
     /// The number of distinct tallies.
-    var count: Int { probabilities.count }
+    var count: Int { entries.count }
 
-    /// Entries in the order of their numbers: Swift's hashing is seeded per process, and
-    /// floating-point sums must not depend on it, or the same input would not give the same
-    /// bytes.
-    var ordered: [(code: Int, p: Double)] {
-      probabilities.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
+    /// Entries in the order of their numbers: sums must not depend on anything else, or the
+    /// same input would not give the same bytes.
+    var ordered: [(code: Int, p: Double)] { entries }
 
     /// One more machine, up with probability `p`: `up` gives the tally with it up.
     func step(_ p: Double, up: (Int) -> Int) -> Distribution {
-      var next: [Int: Double] = [:]
-      for (code, q) in ordered {
-        next[code, default: 0] += q * (1 - p)
-        next[up(code), default: 0] += q * p
+      let ups = entries.map { up($0.code) }
+      guard (1..<max(1, ups.count)).allSatisfy({ ups[$0 - 1] <= ups[$0] }) else {
+        var additions: [(code: Int, p: Double)] = []
+        additions.reserveCapacity(2 * entries.count)
+        for (i, (code, q)) in entries.enumerated() {
+          additions.append((code, q * (1 - p)))
+          additions.append((ups[i], q * p))
+        }
+        return Self.summing(additions)
       }
-      return Distribution(probabilities: next)
+      // The usual step (a vote adds the same to every tally): the tallies down and the tallies
+      // up are each in order, and are merged in the additions' order, the ith tally down made
+      // just before the ith up.
+      var sum = Sum(capacity: 2 * entries.count)
+      var (i, j) = (0, 0)
+      while i < entries.count || j < ups.count {
+        if j == ups.count || (i < entries.count && entries[i].code <= ups[j] && (entries[i].code < ups[j] || i <= j)) {
+          sum.add(entries[i].code, entries[i].p * (1 - p))
+          i += 1
+        } else {
+          sum.add(ups[j], entries[j].p * p)
+          j += 1
+        }
+      }
+      return Distribution(entries: sum.entries)
     }
 
     /// One more datacenter, up with probability `pDC`, whose machines' tallies (given it is
     /// up) are `inside`; when it is down, none of them counts.
     func combine(_ inside: Distribution, up pDC: Double) -> Distribution {
-      let added = inside.ordered
-      var next: [Int: Double] = [:]
-      for (code, q) in ordered {
-        next[code, default: 0] += q * (1 - pDC)
-        for (add, r) in added { next[code + add, default: 0] += q * pDC * r }
+      var additions: [(code: Int, p: Double)] = []
+      additions.reserveCapacity(entries.count * (inside.entries.count + 1))
+      for (code, q) in entries {
+        additions.append((code, q * (1 - pDC)))
+        for (add, r) in inside.entries { additions.append((code + add, q * pDC * r)) }
       }
-      return Distribution(probabilities: next)
+      return Self.summing(additions)
     }
 
     /// The probability of the tallies for which `holds` is true.
     func total(where holds: (Int) -> Bool) -> Double {
-      ordered.reduce(0) { $0 + (holds($1.code) ? $1.p : 0) }
+      entries.reduce(0) { $0 + (holds($1.code) ? $1.p : 0) }
+    }
+
+    /// The sum of the additions to each number, each sum made in the additions' order.
+    private static func summing(_ additions: [(code: Int, p: Double)]) -> Distribution {
+      var sorted = additions
+      // Already in order when no addition goes below an earlier one (the usual step): no sort.
+      if !(1..<max(1, additions.count)).allSatisfy({ additions[$0 - 1].code <= additions[$0].code }) {
+        let order = additions.indices.sorted {
+          (additions[$0].code, $0) < (additions[$1].code, $1)
+        }
+        sorted = order.map { additions[$0] }
+      }
+      var sum = Sum(capacity: sorted.count)
+      for (code, p) in sorted { sum.add(code, p) }
+      return Distribution(entries: sum.entries)
+    }
+
+    /// Additions in the order of their numbers, summed per number.
+    private struct Sum {
+      var entries: [(code: Int, p: Double)] = []
+
+      init(capacity: Int) { entries.reserveCapacity(capacity) }
+
+      mutating func add(_ code: Int, _ p: Double) {
+        if let last = entries.last?.code, last == code {
+          entries[entries.count - 1].p += p
+        } else {
+          // 0 + p, as the first addition into a dictionary's default made it: the same
+          // number for every p a product of probabilities can be.
+          entries.append((code, p))
+        }
+      }
     }
   }
 }

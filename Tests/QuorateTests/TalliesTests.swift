@@ -47,4 +47,63 @@ import Testing
     #expect(abs(states.total { $0 == 2 } - 0.225) < 1e-15)
     #expect(abs(states.total { _ in true } - 1) < 1e-15)
   }
+
+  /// The programs as first written: additions into a dictionary, read back sorted by number at
+  /// every step. The distribution must give exactly these bits (the same input gives the same
+  /// bytes, from one version to the next).
+  struct Reference {
+    var probabilities: [Int: Double] = [0: 1]
+    var ordered: [(code: Int, p: Double)] { probabilities.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+
+    func step(_ p: Double, up: (Int) -> Int) -> Reference {
+      var next: [Int: Double] = [:]
+      for (code, q) in ordered {
+        next[code, default: 0] += q * (1 - p)
+        next[up(code), default: 0] += q * p
+      }
+      return Reference(probabilities: next)
+    }
+
+    func combine(_ inside: Reference, up pDC: Double) -> Reference {
+      var next: [Int: Double] = [:]
+      for (code, q) in ordered {
+        next[code, default: 0] += q * (1 - pDC)
+        for (add, r) in inside.ordered { next[code + add, default: 0] += q * pDC * r }
+      }
+      return Reference(probabilities: next)
+    }
+  }
+
+  @Test(arguments: 0..<40)
+  func distributionsSumAsTheDictionaryProgramDid(seed: Int) throws {
+    var rng = SplitMix(state: UInt64(seed))
+    // Two groups and a mark, as for two registries with connect: local. The bounds are low so
+    // that votes often stop at them: then a tally up is the tally down, and three additions or
+    // more land on one number, whose sum depends on their order.
+    let tallies = try #require(Tallies(bounds: [3, 3, 1]))
+    let probabilities = [0.999, 0.9995, 0.5, 0.9, 0.123_456_789, 1, 0]
+    var states = (Tallies.Distribution.certain, Reference())
+    for _ in 0..<(1 + Int(rng.next() % 4)) {
+      var inside = (Tallies.Distribution.certain, Reference())
+      for _ in 0..<(1 + Int(rng.next() % 8)) {
+        let p = probabilities[Int(rng.next() % UInt64(probabilities.count))]
+        let group = Int(rng.next() % 2)
+        let weight = 1 + Int(rng.next() % 2)
+        let marks = rng.next() % 2 == 0
+        // A vote (the same for every tally: the additions come in order), and sometimes a
+        // mark set only where it is not yet set (not in order).
+        func up(_ code: Int) -> Int {
+          var next = code
+          if tallies.digit(code, group) + weight <= 3 { next += tallies.code(adding: weight, to: group) }
+          if marks && tallies.digit(next, 2) == 0 { next += tallies.code(adding: 1, to: 2) }
+          return next
+        }
+        inside = (inside.0.step(p, up: up), inside.1.step(p, up: up))
+      }
+      let pDC = probabilities[Int(rng.next() % UInt64(probabilities.count))]
+      states = (states.0.combine(inside.0, up: pDC), states.1.combine(inside.1, up: pDC))
+      #expect(states.0.ordered.map(\.code) == states.1.ordered.map(\.code))
+      #expect(states.0.ordered.map(\.p.bitPattern) == states.1.ordered.map(\.p.bitPattern))
+    }
+  }
 }
