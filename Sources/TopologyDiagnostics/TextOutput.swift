@@ -10,29 +10,60 @@
 /// appending it to a `String` buffer, cost more than everything else `connect` does after
 /// the load.
 public final class TextOutput {
-  // Written only by this class, one call at a time: no run-time exclusivity check (which
-  // cost as much as the copy itself on every write).
-  @exclusivity(unchecked) private var buffer: [UInt8] = []
-  private let sink: (([UInt8]) -> Void)?
+  // The text so far: `count` bytes at `storage`, which has room for `capacity`. Kept here
+  // rather than in an array: appending a short piece to an array (a uniqueness check, a
+  // capacity check, a generic copy) cost about a hundred instructions, and a report makes a
+  // million such writes. Written only by this class, one call at a time: no run-time
+  // exclusivity check (which cost as much as the copy itself on every write).
+  @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer
+  @exclusivity(unchecked) private var count = 0
+  @exclusivity(unchecked) private var capacity: Int
+  private let sink: ((UnsafeRawBufferPointer) -> Void)?
   private let threshold: Int
 
   /// Collects everything written; ``finish()`` returns it.
   public init() {
     self.sink = nil
     self.threshold = .max
+    capacity = 4096
+    storage = .allocate(byteCount: capacity, alignment: 16)
   }
 
   /// Passes text on to `sink` in pieces of at least `threshold` bytes (the last may be shorter).
-  /// A piece always ends where a write ended, so it never splits a character.
-  public init(threshold: Int = 1 << 18, sink: @escaping ([UInt8]) -> Void) {
+  /// A piece always ends where a write ended, so it never splits a character. The bytes `sink`
+  /// is given are valid only during the call.
+  public init(threshold: Int = 1 << 18, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
     self.sink = sink
     self.threshold = max(1, threshold)
-    buffer.reserveCapacity(min(self.threshold, 1 << 20) + 4096)
+    capacity = min(self.threshold, 1 << 20) + 4096
+    storage = .allocate(byteCount: capacity, alignment: 16)
   }
+
+  deinit { storage.deallocate() }
+
+  /// Appends bytes, making room first when needed.
+  private func append(_ bytes: UnsafeRawBufferPointer) {
+    guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+    if capacity - count < bytes.count { grow(toHold: count + bytes.count) }
+    (storage + count).copyMemory(from: from, byteCount: bytes.count)
+    count += bytes.count
+  }
+
+  private func grow(toHold needed: Int) {
+    let larger = max(needed, capacity * 2)
+    let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 16)
+    moved.copyMemory(from: storage, byteCount: count)
+    storage.deallocate()
+    storage = moved
+    capacity = larger
+  }
+
+  private var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
 
   /// Appends text.
   public func write(_ text: String) {
-    Self.append(text, to: &buffer)
+    var text = text
+    text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     flushIfFull()
   }
 
@@ -40,22 +71,26 @@ public final class TextOutput {
   /// `out += "..."` would build a ``Line`` (an array) for it first. For the small pieces a
   /// line is assembled from, that array was most of the cost.
   public func write(literal text: StaticString) {
-    Self.append(text, to: &buffer)
-    flushIfFull()
+    if text.hasPointerRepresentation {
+      append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+      flushIfFull()
+    } else {
+      write(String(text.unicodeScalar))
+    }
   }
 
   /// Appends text already in UTF-8 (a piece rendered once and written many times).
   public func write(bytes: [UInt8]) {
-    buffer.append(contentsOf: bytes)
+    bytes.withUnsafeBytes { append($0) }
     flushIfFull()
   }
 
   /// The bytes collected so far, for a collecting output (one made with ``init()``).
-  public var collected: [UInt8] { buffer }
+  public var collected: [UInt8] { Array(written) }
 
   /// Appends a line (or any part of one) written as a string literal.
   public static func += (output: TextOutput, line: Line) {
-    output.buffer.append(contentsOf: line.bytes)
+    line.bytes.withUnsafeBytes { output.append($0) }
     output.flushIfFull()
   }
 
@@ -89,9 +124,9 @@ public final class TextOutput {
   }
 
   private func flushIfFull() {
-    if let sink, buffer.count >= threshold {
-      sink(buffer)
-      buffer.removeAll(keepingCapacity: true)
+    if let sink, count >= threshold {
+      sink(written)
+      count = 0
     }
   }
 
@@ -99,9 +134,9 @@ public final class TextOutput {
   /// the text.
   @discardableResult
   public func finish() -> String {
-    guard let sink else { return String(decoding: buffer, as: UTF8.self) }
-    if !buffer.isEmpty { sink(buffer) }
-    buffer = []
+    guard let sink else { return String(decoding: written, as: UTF8.self) }
+    if count > 0 { sink(written) }
+    count = 0
     return ""
   }
 

@@ -76,7 +76,7 @@ func outJSON(_ value: JSONValue) {
 /// Runs a view that writes its text in pieces, each piece going to standard output (through
 /// ``out(_:)``) as soon as it is large enough: a long report is never held whole.
 func streamOut(_ view: (TextOutput) -> Void) {
-  let output = TextOutput { bytes in bytes.withUnsafeBytes { out($0) } }
+  let output = TextOutput { out($0) }
   view(output)
   output.finish()
 }

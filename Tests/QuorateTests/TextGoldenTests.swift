@@ -55,6 +55,34 @@ import TopologyRendering
     #expect(whole.finish() == "xy")
   }
 
+  /// The output keeps its own storage and grows it: text far past its first 4 KiB, in writes
+  /// of every kind and size (one larger than the storage at once), comes back byte for byte,
+  /// collected whole or passed on in pieces.
+  @Test func growingStorageKeepsEveryByte() {
+    var expected = ""
+    let whole = TextOutput()
+    var pieces: [UInt8] = []
+    let streamed = TextOutput(threshold: 1000) { pieces += $0 }
+    for i in 0..<3000 {
+      let word = String(repeating: "é東x", count: i % 7) + "\(i)"
+      for out in [whole, streamed] {
+        out.write(word)
+        out.write(literal: ", ")
+        out += "[\(i)]\n"
+        out.write(bytes: Array("b\(i % 3)".utf8))
+      }
+      expected += word + ", " + "[\(i)]\n" + "b\(i % 3)"
+    }
+    let big = String(repeating: "0123456789", count: 2000)
+    whole.write(big)
+    streamed.write(big)
+    expected += big
+    #expect(whole.collected == Array(expected.utf8))
+    #expect(whole.finish() == expected)
+    streamed.finish()
+    #expect(pieces == Array(expected.utf8))
+  }
+
   /// A line written as a literal holds exactly what the same `String` interpolation gives:
   /// its static parts, texts (with characters of more than one byte), whole numbers of every
   /// size and sign, and other values through their description.
