@@ -202,8 +202,9 @@ public enum ConnectStrings {
       }
       let block = TextOutput()
       registryLines(app, t, &known, into: block)
-      blocks[shape] = block.collected
-      out.write(bytes: block.collected)
+      let bytes = block.collected
+      blocks[shape] = bytes
+      out.write(bytes: bytes)
     }
     if !apps.isEmpty {
       out += "\nThe ZooKeeper client shuffles its server list once, so the order above is not a preference.\n"
