@@ -7,7 +7,7 @@ import TopologyModel
 /// every app of its shape, and the index is 21 MB on an estate. Joining each of an estate's
 /// 210,000 files into one string, only to digest it and let it go, was a third of what
 /// `emit --check` did after the load, and the index alone was a fifth of its peak memory.
-public struct EmittedFile: Sendable, Equatable {
+public struct EmittedFile: Sendable, Equatable, PieceSource {
   /// Relative path with `/` separators; built only from validated names.
   public let path: String
   let pieces: Pieces
@@ -28,7 +28,6 @@ public struct EmittedFile: Sendable, Equatable {
     self.pieces = pieces
   }
 
-  /// Hands every piece, in order, to `sink`.
   func put(into sink: inout some PieceSink) {
     switch pieces {
     case .whole(let text): sink.put(text)
@@ -43,13 +42,7 @@ public struct EmittedFile: Sendable, Equatable {
   /// then copied into a string of exactly that length.
   public var contents: String {
     if case .whole(let text) = pieces { return text }
-    var length = PieceLength()
-    put(into: &length)
-    return String(unsafeUninitializedCapacity: length.bytes) { buffer in
-      var writer = PieceWriter(buffer: buffer)
-      put(into: &writer)
-      return writer.at
-    }
+    return joined(self)
   }
 
   /// ``EmitPlan/digest(_:)-(String)`` of the contents, without joining them.
@@ -339,11 +332,35 @@ public struct EmittedFiles: Sequence, Sendable {
 }
 
 /// Where text made of pieces goes: counted and then copied into a string of exactly that
-/// length (``EmittedFile/contents``, ``AppConfig/concatenation(_:)``; appending the pieces to a
-/// growing string instead went through the string's general append for each), digested,
-/// compared or written, without being joined.
+/// length (``joined(_:)``), digested, compared or written, without being joined.
 protocol PieceSink {
   mutating func put(_ text: String)
+}
+
+/// Text made of pieces.
+protocol PieceSource {
+  /// Hands every piece, in order, to `sink`.
+  func put(into sink: inout some PieceSink)
+}
+
+extension Array: PieceSource where Element == String {
+  func put(into sink: inout some PieceSink) {
+    for piece in self { sink.put(piece) }
+  }
+}
+
+/// The pieces joined: counted first, then copied into a string of exactly that length. An app's
+/// header appended piece by piece to a growing string went through the string's general
+/// append (make room, grow, copy) for each piece: 0.6 G instructions for the 150,000 headers
+/// of an estate of 50,000 apps (callgrind).
+func joined(_ source: some PieceSource) -> String {
+  var length = PieceLength()
+  source.put(into: &length)
+  return String(unsafeUninitializedCapacity: length.bytes) { buffer in
+    var writer = PieceWriter(buffer: buffer)
+    source.put(into: &writer)
+    return writer.at
+  }
 }
 
 /// Counts the bytes of the pieces.
