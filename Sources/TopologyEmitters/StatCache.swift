@@ -49,13 +49,8 @@ public struct StatCache: Sendable {
   private let records: [UInt8]
   let count: Int
 
-  /// Reads a cache; nil when it is damaged or does not belong to `manifest` (the bytes of the
-  /// manifest read alongside it).
-  public init?(parsing bytes: [UInt8], manifest: Manifest, manifestBytes: [UInt8]) {
-    self.init(parsing: bytes, manifest: manifest, manifestDigest: EmitPlan.digest(manifestBytes))
-  }
-
-  /// ``init(parsing:manifest:manifestBytes:)`` with the digest of the manifest's bytes.
+  /// Reads a cache; nil when it is damaged or does not belong to `manifest` (parsed from the
+  /// manifest read alongside it, whose bytes have the digest `manifestDigest`).
   public init?(parsing bytes: [UInt8], manifest: Manifest, manifestDigest: UInt64) {
     let start = Self.header.count + 16
     guard bytes.count >= start, bytes[0..<Self.header.count].elementsEqual(Self.header) else { return nil }

@@ -150,7 +150,8 @@ import Testing
     StatCache.write(
       manifestDigest: EmitPlan.digest(manifestBytes), digests: records.map(\.0), stamps: records.map(\.1), now: now
     ) { bytes.append(contentsOf: $0) }
-    return StatCache(parsing: bytes, manifest: Manifest(parsing: manifestBytes), manifestBytes: manifestBytes)
+    return StatCache(
+      parsing: bytes, manifest: Manifest(parsing: manifestBytes), manifestDigest: EmitPlan.digest(manifestBytes))
   }
 
   @Test func aFileWithItsRecordedStampIsNotRead() throws {
@@ -224,11 +225,12 @@ import Testing
       bytes.append(contentsOf: $0)
     }
     let m = Manifest(parsing: manifest)
-    #expect(StatCache(parsing: bytes, manifest: m, manifestBytes: manifest) != nil)
+    #expect(StatCache(parsing: bytes, manifest: m, manifestDigest: EmitPlan.digest(manifest)) != nil)
     let other = Array("\(hex(2))  a\n".utf8)
-    #expect(StatCache(parsing: bytes, manifest: Manifest(parsing: other), manifestBytes: other) == nil)
-    #expect(StatCache(parsing: Array(bytes.dropLast()), manifest: m, manifestBytes: manifest) == nil)
-    #expect(StatCache(parsing: Array(bytes.dropFirst()), manifest: m, manifestBytes: manifest) == nil)
-    #expect(StatCache(parsing: [], manifest: m, manifestBytes: manifest) == nil)
+    #expect(
+      StatCache(parsing: bytes, manifest: Manifest(parsing: other), manifestDigest: EmitPlan.digest(other)) == nil)
+    #expect(StatCache(parsing: Array(bytes.dropLast()), manifest: m, manifestDigest: EmitPlan.digest(manifest)) == nil)
+    #expect(StatCache(parsing: Array(bytes.dropFirst()), manifest: m, manifestDigest: EmitPlan.digest(manifest)) == nil)
+    #expect(StatCache(parsing: [], manifest: m, manifestDigest: EmitPlan.digest(manifest)) == nil)
   }
 }
