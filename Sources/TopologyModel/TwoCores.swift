@@ -13,16 +13,28 @@ public enum TwoCores {
   public static func run<A, B: Sendable>(
     _ here: () -> A, alongside there: @escaping @Sendable () -> B
   ) -> (A, B) {
-    let slot = Slot<B>()
-    let group = DispatchGroup()
-    // Written before the group is left, read after it is waited for: the group orders the two.
-    DispatchQueue.global().async(group: group) { slot.value = there() }
+    let other = Pending(there)
     let a = here()
-    group.wait()
-    guard let b = slot.value else { preconditionFailure("the other thread finished without a result") }
-    return (a, b)
+    return (a, other.wait())
   }
 
-  /// Where the other thread leaves its result.
-  private final class Slot<Value>: @unchecked Sendable { var value: Value? }
+  /// Work started on a thread of the system's pool, its result collected once with ``wait()``
+  /// (``run(_:alongside:)``, or the output folder `emit` opens while the topology loads). The
+  /// work must not wait for other work on the pool, as for `run`.
+  public final class Pending<Value>: @unchecked Sendable {
+    /// Written by the work before it leaves the group, read after the group is waited for:
+    /// the group orders the two.
+    private var value: Value?
+    private let group = DispatchGroup()
+
+    public init(_ work: @escaping @Sendable () -> Value) {
+      DispatchQueue.global().async(group: group) { self.value = work() }
+    }
+
+    public func wait() -> Value {
+      group.wait()
+      guard let value else { preconditionFailure("the other thread finished without a result") }
+      return value
+    }
+  }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import TopologyDiagnostics
 import TopologyEmitters
 import TopologyModel
@@ -73,7 +72,7 @@ extension Quorate {
       // folder, a lock held, a linked manifest) is left for after the load, so that a broken
       // topology is still reported first.
       let (output, check) = (output, check)
-      let opening = Background { try? Self.open(output, create: false, check: check) }
+      let opening = TwoCores.Pending { try? Self.open(output, create: false, check: check) }
       let (_, t) = try loadValidated(file, json: format == .json)
       let files = EmitPlan.files(t, options: ServerConfigOptions(dataRoot: dataDir, dataLogRoot: dataLogDir))
       do {
@@ -316,23 +315,5 @@ extension Quorate {
       }
       return digest
     }
-  }
-}
-
-/// Work started on a thread of the system's pool, its result collected once with ``wait()``.
-/// The work must not wait for other work on the pool.
-final class Background<Value>: @unchecked Sendable {
-  /// Written by the work before it leaves the group, read after the group is waited for.
-  private var value: Value?
-  private let group = DispatchGroup()
-
-  init(_ work: @escaping @Sendable () -> Value) {
-    DispatchQueue.global().async(group: group) { self.value = work() }
-  }
-
-  func wait() -> Value {
-    group.wait()
-    guard let value else { preconditionFailure("the work finished without a result") }
-    return value
   }
 }
